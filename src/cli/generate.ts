@@ -1,0 +1,128 @@
+import {readFile} from "node:fs/promises";
+import {Command, Option} from "commander";
+import {decode} from "../decoding/decode.ts";
+import {DEFAULT_NETWORK} from "../decoding/network.ts";
+import {loadPair} from "../models/pair.ts";
+import type {GpuSetting} from "../models/runtime.ts";
+import {encodePrompt} from "../models/TokenModel.ts";
+import {createRouter, isRouterKind, ROUTER_KINDS, type RouterSpec} from "../routing/routers.ts";
+import {TlrError} from "../util/errors.ts";
+import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
+import {formatStats, MarkedTextWriter} from "./render.ts";
+
+interface GenerateFlags {
+  small: string;
+  large: string;
+  router: string;
+  threshold?: number;
+  seed: number;
+  maxTokens: number;
+  prompt?: string;
+  promptFile?: string;
+  special?: boolean;
+  stop: string[];
+  json?: boolean;
+  plain?: boolean;
+  smallThreads?: number;
+  largeThreads?: number;
+  contextSize?: number;
+  topK: number;
+  gpu: string;
+  rtt: number;
+  upMbps: number;
+  downMbps: number;
+}
+
+/** Routers whose threshold has a natural default; the others need --threshold. */
+const DEFAULT_THRESHOLDS: Record<string, number> = {"always-small": 0, "always-large": 0, oracle: 0.5};
+
+export function generateCommand(io: CliIO): Command {
+  return new Command("generate")
+    .description("decode one prompt collaboratively and print the text with the large model's tokens marked")
+    .requiredOption("--small <gguf>", "the small (on-device) model")
+    .requiredOption("--large <gguf>", "the large (cloud) model")
+    .option("--router <kind>", `one of ${ROUTER_KINDS.join(", ")}`, "max-prob")
+    .option("--threshold <tau>", "route a token when the router's score is below this", parseNumber)
+    .option("--seed <n>", "seed of the random router", parseInteger, 0)
+    .option("--max-tokens <n>", "most tokens to generate", parsePositiveInt, 100)
+    .option("--prompt <text>", "the prompt text (BOS is added when the model wants one)")
+    .option("--prompt-file <path>", "read the prompt from a file")
+    .option("--special", "parse special-token text (e.g. <|im_start|>) in the prompt")
+    .option("--stop <text>", "stop once the text contains this (repeatable)", collect, [])
+    .option("--json", "print every per-token record and the run's figures as JSON")
+    .option("--plain", "print only the generated text")
+    .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 20M parameters, else the physical cores)", parsePositiveInt)
+    .option("--large-threads <n>", "CPU threads of the large model (same default)", parsePositiveInt)
+    .option("--context-size <n>", "context size of both models (default: training context, at most 4096)", parsePositiveInt)
+    .option("--top-k <k>", "top log-probabilities kept per step", parsePositiveInt, 10)
+    .addOption(new Option("--gpu <kind>", "GPU backend").choices(["auto", "false", "cuda", "vulkan", "metal"]).default("auto"))
+    .option("--rtt <ms>", "simulated network round trip per routed token", parseNumber, DEFAULT_NETWORK.rttMs)
+    .option("--up-mbps <n>", "simulated upload bandwidth", parseNumber, DEFAULT_NETWORK.upMbps)
+    .option("--down-mbps <n>", "simulated download bandwidth", parseNumber, DEFAULT_NETWORK.downMbps)
+    .action(async (flags: GenerateFlags) => runGenerate(flags, io));
+}
+
+async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
+  // Everything that can be checked without a model is checked first.
+  if (!isRouterKind(flags.router)) throw new TlrError(`unknown router "${flags.router}": use one of ${ROUTER_KINDS.join(", ")}`);
+  const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router];
+  if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
+  if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
+  if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
+  const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
+  const spec: RouterSpec = flags.router === "random" ? {kind: "random", seed: flags.seed} : ({kind: flags.router} as RouterSpec);
+  const router = createRouter(spec);
+  const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps};
+  const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
+
+  const common = {contextSize: flags.contextSize, topK: flags.topK, gpu};
+  const pair = await loadPair({
+    small: {...common, path: flags.small, threads: flags.smallThreads},
+    large: {...common, path: flags.large, threads: flags.largeThreads},
+    onWarning: (w) => io.stderr.write(`tlr: warning: ${w}\n`),
+  });
+  try {
+    const prompt = encodePrompt(pair.small.tokenizer, promptText, {special: flags.special});
+    const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
+    const result = await decode({
+      prompt,
+      small: pair.small,
+      large: pair.large,
+      tokenizer: pair.small.tokenizer,
+      router,
+      threshold,
+      maxTokens: flags.maxTokens,
+      stop: {strings: flags.stop},
+      network,
+      sharedVocabSize: pair.vocabulary.sharedSize,
+      onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
+    });
+    if (writer) {
+      writer.end();
+      io.stdout.write("\n");
+      if (!flags.plain) io.stdout.write(`\n${formatStats(result.stats, network.rttMs)}\n`);
+    } else {
+      const run = {
+        small: pair.small.info,
+        large: pair.large.info,
+        router: router.name,
+        threshold,
+        maxTokens: flags.maxTokens,
+        network,
+        prompt: promptText,
+        promptIds: prompt,
+      };
+      io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, records: result.records}, 2) + "\n");
+    }
+  } finally {
+    await pair.dispose();
+  }
+}
+
+async function readPromptFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new TlrError(`prompt file not found: ${path}`, {cause: error});
+  }
+}

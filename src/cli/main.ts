@@ -1,0 +1,55 @@
+import {Command, CommanderError} from "commander";
+import {setNativeLogEcho} from "../models/runtime.ts";
+import {isTlrError} from "../util/errors.ts";
+import {generateCommand} from "./generate.ts";
+import {processIO, type CliIO} from "./io.ts";
+
+/** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
+export const EXIT_USAGE = 2;
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("tlr")
+    .description("token-level routing between a small and a large language model")
+    .option("--verbose", "print stack traces and llama.cpp's log")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput(output(io))
+    .exitOverride()
+    .hook("preAction", (cmd) => setNativeLogEcho(Boolean(cmd.opts().verbose)));
+  for (const command of [generateCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput(output(io)));
+  }
+  return program;
+}
+
+/** Commander's own messages ("error: option … is invalid") get the same "tlr: " prefix as ours. */
+function output(io: CliIO) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`tlr: ${s}`),
+  };
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 a bug). */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  const verbose = argv.includes("--verbose");
+  try {
+    await program.parseAsync(argv, {from: "user"});
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message; help and version exit 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (isTlrError(error)) {
+      io.stderr.write(`tlr: error: ${error.message}\n`);
+      if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    io.stderr.write(`tlr: internal error: ${e.message}${verbose ? "" : " (rerun with --verbose for the stack trace)"}\n`);
+    if (verbose && e.stack) io.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}

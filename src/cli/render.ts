@@ -1,0 +1,50 @@
+import type {RunStats, TokenRecord} from "../decoding/types.ts";
+
+const RED = "\x1b[31m";
+const RESET = "\x1b[0m";
+
+/**
+ * Streams generated text with the large model's tokens marked: red on a terminal (as the
+ * paper's demo showed them), [brackets] when piped. Consecutive large tokens share one mark.
+ */
+export class MarkedTextWriter {
+  private inLarge = false;
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly color: boolean,
+  ) {}
+
+  push(record: Pick<TokenRecord, "piece" | "source">): void {
+    if (record.piece === "") return; // EOS and other control tokens print nothing
+    const large = record.source === "large";
+    if (large !== this.inLarge) {
+      this.write(large ? (this.color ? RED : "[") : this.color ? RESET : "]");
+      this.inLarge = large;
+    }
+    this.write(record.piece);
+  }
+
+  end(): void {
+    if (this.inLarge) this.write(this.color ? RESET : "]");
+    this.inLarge = false;
+  }
+}
+
+export function markText(records: readonly Pick<TokenRecord, "piece" | "source">[], color: boolean): string {
+  let out = "";
+  const w = new MarkedTextWriter((s) => (out += s), color);
+  for (const r of records) w.push(r);
+  w.end();
+  return out;
+}
+
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
+
+/** The run's figures as a few human-readable lines. */
+export function formatStats(s: RunStats, rttMs: number): string {
+  return [
+    `tokens ${s.generated} · from large ${s.largeTokens} (${(100 * s.uploadFraction).toFixed(1)}% uploaded) · large calls ${s.largeCalls}${s.probes ? ` · oracle probes ${s.probes}` : ""} · stop: ${s.stopReason}`,
+    `TTFT ${ms(s.ttftMs)} · TBT ${ms(s.tbtMs)} · small ${ms(s.smallMs)} · large ${ms(s.largeMs)} · network ${ms(s.networkMs)} (simulated, RTT ${rttMs} ms) · overall ${ms(s.totalMs)} · wall ${ms(s.wallMs)}`,
+    `bytes up ${s.bytesUp} · down ${s.bytesDown} · evaluated: small ${s.smallEvaluated}, large ${s.largeEvaluated} tokens`,
+  ].join("\n");
+}

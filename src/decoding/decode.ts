@@ -1,0 +1,166 @@
+import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import {routes, type Router} from "../routing/Router.ts";
+import {TlrError} from "../util/errors.ts";
+import {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {summarizeRecords} from "./stats.ts";
+import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
+
+export interface StopRules {
+  /** Stop after the end-of-sequence token. Default true. */
+  eos?: boolean;
+  /** Stop after any of these ids. */
+  tokens?: readonly Token[];
+  /** Stop once the generated text contains any of these strings (the text keeps it). */
+  strings?: readonly string[];
+}
+
+export interface DecodeOptions {
+  /** Prompt ids, BOS included where the model wants one (see `encodePrompt`). */
+  prompt: readonly Token[];
+  small: TokenModel;
+  large: TokenModel;
+  /** The small model's tokenizer: turns generated ids into text. */
+  tokenizer: Tokenizer;
+  router: Router;
+  /** Route a token to the large model when the router's score is below this. */
+  threshold: number;
+  maxTokens: number;
+  stop?: StopRules;
+  /** Default `DEFAULT_NETWORK` (170 ms RTT). */
+  network?: NetworkModel;
+  /** How routed tokens are counted in bytes. Default `SESSION_PROTOCOL`. */
+  protocol?: WireProtocol;
+  /** Names this generation for seeded routers (a question id). Default "". */
+  key?: string;
+  /** Ids at or above this bound are refused (pairs with padded vocabularies). Default: both vocabularies. */
+  sharedVocabSize?: number;
+  /** Called with each record as soon as its token is chosen (for streaming output). */
+  onToken?: (record: TokenRecord) => void;
+}
+
+/** Ids of context handed to the detokenizer so a piece's leading space renders right. */
+const PIECE_CONTEXT = 8;
+
+/**
+ * Collaborative greedy decoding. At each step the small model predicts; the router scores that
+ * prediction; when `score < threshold` the large model produces the token instead. The chosen
+ * token joins the one transcript both models derive their state from.
+ *
+ * Invariant (no transcript token is evaluated twice): each model's `next()` evaluates only the
+ * transcript tokens appended since its previous call, so over a run the catch-up sizes of a
+ * model sum to the transcript length at its last call, and every call evaluates at least one
+ * token. The small model is asked at every step, so its sizes are |prompt|, 1, 1, …; the large
+ * model's size at a routed step is the number of tokens produced since it was last asked.
+ */
+export async function decode(options: DecodeOptions): Promise<DecodeResult> {
+  const {small, large, tokenizer, router, threshold, maxTokens} = options;
+  const network = options.network ?? DEFAULT_NETWORK;
+  const protocol = options.protocol ?? SESSION_PROTOCOL;
+  const key = options.key ?? "";
+  const eos = options.stop?.eos === false ? null : tokenizer.eos;
+  const stopTokens = new Set(options.stop?.tokens ?? []);
+  const stopStrings = options.stop?.strings ?? [];
+  const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
+  checkDecodeOptions(options);
+
+  const transcript: Token[] = [...options.prompt];
+  const promptLength = transcript.length;
+  const records: TokenRecord[] = [];
+  let largeKnows = 0; // transcript ids the large side has received (or produced)
+  let clock = 0;
+  let text = "";
+  let stopReason: StopReason = "max-tokens";
+  const start = performance.now();
+
+  for (let step = 0; step < maxTokens; step++) {
+    const s = await small.next(transcript);
+    const peek = router.peeksLarge ? await large.next(transcript) : undefined;
+    const routerStart = performance.now();
+    const score = router.score({step, key, small: s, large: peek});
+    const routerMs = performance.now() - routerStart;
+    const routed = routes(score, threshold);
+    const l = routed ? (peek ?? (await large.next(transcript))) : peek;
+
+    let id = s.token;
+    let netMs = 0, bytesUp = 0, bytesDown = 0;
+    if (routed && l) {
+      id = l.token;
+      bytesUp = protocol.requestBytes(transcript.slice(largeKnows));
+      bytesDown = protocol.replyBytes(l);
+      netMs = transferMs(network, bytesUp, bytesDown);
+      largeKnows = transcript.length + 1; // the server knows the token it produced
+    }
+    if (!Number.isInteger(id) || id < 0 || id >= vocabBound) {
+      throw new TlrError(`${routed ? "large" : "small"} model produced token id ${id}, outside the shared vocabulary of ${vocabBound} ids`);
+    }
+    const largeMs = routed && l ? l.ms : 0;
+    clock += s.ms + routerMs + largeMs + netMs;
+    const piece = tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT));
+    const record: TokenRecord = {
+      step,
+      id,
+      piece,
+      source: routed ? "large" : "small",
+      score,
+      small: stripCost(s),
+      large: l ? stripCost(l) : null,
+      smallEvaluated: s.evaluated,
+      largeEvaluated: l?.evaluated ?? 0,
+      smallMs: s.ms,
+      largeMs,
+      probeMs: peek && !routed ? peek.ms : 0,
+      routerMs,
+      netMs,
+      bytesUp,
+      bytesDown,
+      tMs: clock,
+    };
+    records.push(record);
+    transcript.push(id);
+    text += piece;
+    options.onToken?.(record);
+
+    if (eos !== null && id === eos) {
+      stopReason = "eos";
+      break;
+    }
+    if (stopTokens.has(id)) {
+      stopReason = "stop-token";
+      break;
+    }
+    if (stopStrings.some((x) => text.includes(x))) {
+      stopReason = "stop-string";
+      break;
+    }
+  }
+
+  const generated = transcript.slice(promptLength);
+  return {
+    transcript,
+    promptLength,
+    generated,
+    text: tokenizer.detokenize(generated, options.prompt.slice(-PIECE_CONTEXT)),
+    records,
+    stats: summarizeRecords(records, stopReason, performance.now() - start),
+  };
+}
+
+function stripCost<T extends {evaluated: number; ms: number}>(r: T): Omit<T, "evaluated" | "ms"> {
+  const {evaluated: _e, ms: _m, ...prediction} = r;
+  return prediction;
+}
+
+/** Fails before any evaluation when the run could not finish within either model's context. */
+function checkDecodeOptions(o: DecodeOptions): void {
+  if (o.prompt.length === 0) throw new TlrError("the prompt is empty: give at least one token");
+  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) throw new TlrError(`max tokens must be a positive integer, got ${o.maxTokens}`);
+  if (Number.isNaN(o.threshold)) throw new TlrError("threshold must be a number");
+  const needed = o.prompt.length + o.maxTokens - 1;
+  for (const [role, m] of [["small", o.small], ["large", o.large]] as const) {
+    if (needed > m.info.contextSize) {
+      throw new TlrError(
+        `prompt (${o.prompt.length} tokens) + max tokens (${o.maxTokens}) exceed the ${role} model's context of ${m.info.contextSize} tokens (${m.info.name}): lower max tokens or raise the context size`,
+      );
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import type {LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
+import {physicalCores} from "../util/cpu.ts";
+import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
+import {featuresFromLogits} from "./features.ts";
+import {inspectModelFile, type GgufSummary} from "./gguf.ts";
+import {tokenizerOf} from "./tokenizer.ts";
+import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
+import type {ModelInfo, NextResult, Prediction, Token, TokenModel, Tokenizer} from "./TokenModel.ts";
+
+export interface LocalModelOptions {
+  /** Path to a GGUF file. */
+  path: string;
+  /** CPU threads for this model's evaluations. Default: `defaultThreads(parameters)`. */
+  threads?: number;
+  /** Context size in tokens. Default: the model's training context, at most 4096. */
+  contextSize?: number;
+  /** Tokens per evaluation batch. Default: min(contextSize, 512). */
+  batchSize?: number;
+  /** How many top log-probabilities each prediction carries. Default: 10. */
+  topK?: number;
+  /**
+   * "exact" sums the entropy over the whole vocabulary (costs a full logits copy per step:
+   * ~50 ms at a 152k vocabulary); "top-k" estimates it from the top K (see `Prediction`).
+   * Default "auto": exact when the vocabulary has at most 32,768 tokens.
+   */
+  entropy?: "auto" | "exact" | "top-k";
+  /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
+  gpu?: GpuSetting;
+  /** How messages name this model ("small model", "large model"). Default "model". */
+  role?: string;
+}
+
+/**
+ * Models below this many parameters decode fastest on one thread: thread synchronisation costs
+ * more than their arithmetic (measured: the 2.7M-parameter toy model 1.4 ms/token on 1 thread,
+ * 13 ms on 2; a 0.5B model is ~2× faster on 2 than on 1). See bench/threads.ts for the crossover.
+ */
+export const SINGLE_THREAD_BELOW_PARAMETERS = 20_000_000;
+
+/** Threads for a model of this size: its physical cores, or 1 for tiny models. */
+export function defaultThreads(parameters: number, cores = physicalCores()): number {
+  return parameters < SINGLE_THREAD_BELOW_PARAMETERS ? 1 : cores;
+}
+
+const EXACT_ENTROPY_MAX_VOCAB = 32_768;
+const DEFAULT_CONTEXT_CAP = 4096;
+
+/** A GGUF model evaluated in-process by node-llama-cpp, holding one KV-cached sequence. */
+export class LocalModel implements TokenModel {
+  readonly info: ModelInfo;
+  readonly tokenizer: Tokenizer;
+  readonly threads: number;
+  readonly file: GgufSummary;
+  private readonly model: LlamaModel;
+  private readonly context: LlamaContext;
+  private readonly sequence: LlamaContextSequence;
+  private readonly topK: number;
+  private readonly exactEntropy: boolean;
+  private readonly generateNext;
+  /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
+  private held: Token[] = [];
+  /** The prediction after exactly `held`, when known. */
+  private cached: Prediction | undefined;
+
+  private constructor(file: GgufSummary, model: LlamaModel, context: LlamaContext, threads: number, options: LocalModelOptions) {
+    this.file = file;
+    this.model = model;
+    this.context = context;
+    this.threads = threads;
+    this.topK = options.topK ?? 10;
+    const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
+    this.exactEntropy = options.entropy === "exact" || (options.entropy !== "top-k" && vocabSize <= EXACT_ENTROPY_MAX_VOCAB);
+    this.generateNext = {
+      token: true,
+      totalLogitWeight: true,
+      logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}},
+    } as const;
+    const role = options.role ?? "model";
+    this.sequence = context.getSequence({
+      contextShift: {
+        strategy: () => {
+          throw new ContextFullError(`${role} ${file.path}: context of ${context.contextSize} tokens is full`);
+        },
+      },
+    });
+    this.info = {
+      source: file.path,
+      name: file.name,
+      vocabSize,
+      bos: model.tokens.bos as Token | null,
+      eos: model.tokens.eos as Token | null,
+      contextSize: context.contextSize,
+    };
+    this.tokenizer = tokenizerOf(model);
+  }
+
+  static async load(options: LocalModelOptions): Promise<LocalModel> {
+    const role = options.role ?? "model";
+    const file = await inspectModelFile(options.path, role);
+    const llama = await getRuntime(options.gpu ?? "auto");
+    const mark = nativeLogMark();
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({modelPath: options.path});
+    } catch (error) {
+      const why = nativeLogSince(mark).filter((l) => /error|fail/i.test(l)).at(0) ?? errorMessage(error);
+      throw new TlrError(`${role} file ${options.path} could not be loaded: ${why}`, {cause: error});
+    }
+    const threads = options.threads ?? defaultThreads(file.parameters);
+    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+    const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    try {
+      const context = await model.createContext({
+        contextSize,
+        batchSize: options.batchSize ?? Math.min(contextSize, 512),
+        threads,
+        sequences: 1,
+      });
+      return new LocalModel(file, model, context, threads, options);
+    } catch (error) {
+      await model.dispose();
+      throw new TlrError(`${role} ${options.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+  }
+
+  async next(transcript: readonly Token[]): Promise<NextResult> {
+    const start = performance.now();
+    const n = transcript.length;
+    if (n === 0) throw new TlrError(`${this.info.name}: cannot predict after an empty transcript (a prompt needs at least one token)`);
+    if (n > this.info.contextSize) {
+      throw new ContextFullError(`${this.info.name}: transcript of ${n} tokens exceeds the context of ${this.info.contextSize} tokens`);
+    }
+    let keep = commonPrefixLength(this.held, transcript);
+    if (keep === n && this.held.length === n && this.cached) {
+      return {...this.cached, evaluated: 0, ms: performance.now() - start};
+    }
+    if (keep === n) keep = n - 1; // the logits after the last token must be recomputed
+    const pending = transcript.slice(keep);
+    for (const id of pending) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) {
+        throw new TlrError(`${this.info.name}: token id ${id} is outside its vocabulary of ${this.info.vocabSize}`);
+      }
+    }
+    this.cached = undefined;
+    try {
+      if (keep < this.held.length) {
+        await this.sequence.eraseContextTokenRanges([{start: keep, end: this.held.length}]);
+        this.held.length = keep;
+      }
+      const last = pending.length - 1;
+      const items = pending.map((id, i) => (i === last ? ([id, {generateNext: this.generateNext}] as const) : id));
+      const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+      for (const id of pending) this.held.push(id);
+      const next = out[last]?.next;
+      if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
+        throw new Error("node-llama-cpp returned no next-token logits");
+      }
+      this.cached = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
+    } catch (error) {
+      this.held = [...this.sequence.contextTokens] as Token[]; // resynchronise the mirror with the real state
+      throw error;
+    }
+    return {...this.cached, evaluated: pending.length, ms: performance.now() - start};
+  }
+
+  /**
+   * Input tokens the native sequence has evaluated since load, counted by node-llama-cpp's
+   * TokenMeter: an independent check of the catch-up sizes this class reports.
+   */
+  get nativeEvaluatedTokens(): number {
+    // The meter splits each evaluation into "input" tokens and the "output" ones that produced logits.
+    return this.sequence.tokenMeter.usedInputTokens + this.sequence.tokenMeter.usedOutputTokens;
+  }
+
+  async reset(): Promise<void> {
+    await this.sequence.clearHistory();
+    this.held = [];
+    this.cached = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}
+
+/** Length of the longest common prefix of two id lists. */
+export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}

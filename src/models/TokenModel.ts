@@ -1,0 +1,82 @@
+/** A token id in the pair's shared vocabulary. Models exchange ids, never text. */
+export type Token = number;
+
+export interface TopLogprob {
+  id: Token;
+  /** Natural-log probability under the model's raw (temperature 1, unfiltered) softmax. */
+  logprob: number;
+}
+
+/** What a model says about the next token after a transcript (greedy decoding). */
+export interface Prediction {
+  /** The greedy (argmax) next token. */
+  token: Token;
+  /** The K most likely tokens, most likely first. */
+  top: TopLogprob[];
+  /** Probability of the most likely token. */
+  maxProb: number;
+  /** Top-1 minus top-2 probability. */
+  margin: number;
+  /** Entropy of the next-token distribution in nats; see `entropyExact`. */
+  entropy: number;
+  /**
+   * True when `entropy` was summed over the whole vocabulary. Otherwise it is the top-K
+   * estimate: the K kept tokens exactly, and the remaining mass R counted as if spread over
+   * tokens each as likely as the K-th (−R·ln p_K), which is a lower bound of the exact value.
+   */
+  entropyExact: boolean;
+}
+
+/** One `next()` call: the prediction plus what it cost. */
+export interface NextResult extends Prediction {
+  /** Transcript tokens this call evaluated to catch up (its catch-up size; 0 when served from cache). */
+  evaluated: number;
+  /** Wall time of the call in milliseconds. */
+  ms: number;
+}
+
+export interface ModelInfo {
+  /** Where the model lives: a file path or a server URL. */
+  source: string;
+  /** A short display name (GGUF general.name or the file name). */
+  name: string;
+  vocabSize: number;
+  bos: Token | null;
+  eos: Token | null;
+  /** The most tokens the model's state can hold; a longer transcript is an error. */
+  contextSize: number;
+}
+
+/**
+ * The narrow interface every backend implements (local GGUF, remote server). The caller owns
+ * the transcript; the model derives its state from it: before predicting it evaluates, in one
+ * call, every transcript token it has not seen, after rolling its state back to the longest
+ * common prefix when the transcript diverged from what it holds.
+ */
+export interface TokenModel {
+  readonly info: ModelInfo;
+  /** Catch up on `transcript` and predict the token that follows it. */
+  next(transcript: readonly Token[]): Promise<NextResult>;
+  /** Forget all state (the next call evaluates the whole transcript). */
+  reset(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Text <-> ids for prompts and for printing generated tokens. */
+export interface Tokenizer {
+  readonly bos: Token | null;
+  readonly eos: Token | null;
+  /** Whether prompts for this model start with BOS (GGUF add_bos_token, as llama.cpp reads it). */
+  readonly addsBos: boolean;
+  /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */
+  tokenize(text: string, special?: boolean): Token[];
+  /** `context` is the ids just before `ids`, so a piece's leading space comes out right. */
+  detokenize(ids: readonly Token[], context?: readonly Token[]): string;
+}
+
+/** A prompt as the model expects it: BOS first exactly when the model wants one. */
+export function encodePrompt(tokenizer: Tokenizer, text: string, options: {special?: boolean} = {}): Token[] {
+  const ids = tokenizer.tokenize(text, options.special ?? false);
+  if (tokenizer.addsBos && tokenizer.bos !== null && ids[0] !== tokenizer.bos) return [tokenizer.bos, ...ids];
+  return ids;
+}

@@ -1,0 +1,28 @@
+import type {LlamaModel, Token as LlamaToken} from "node-llama-cpp";
+import {TlrError, errorMessage} from "../util/errors.ts";
+import {readHeader} from "./gguf.ts";
+import {getRuntime} from "./runtime.ts";
+import type {Token, Tokenizer} from "./TokenModel.ts";
+
+/** The `Tokenizer` view of a loaded node-llama-cpp model. */
+export function tokenizerOf(model: LlamaModel): Tokenizer {
+  return {
+    bos: model.tokens.bos as Token | null,
+    eos: model.tokens.eos as Token | null,
+    addsBos: model.tokens.shouldPrependBosToken,
+    tokenize: (text, special = false) => model.tokenize(text, special) as Token[],
+    detokenize: (ids, context) => model.detokenize(ids as LlamaToken[], false, context as LlamaToken[] | undefined),
+  };
+}
+
+/** A GGUF's tokenizer alone (no weights read; works on vocabulary-only files). Dispose the model when done. */
+export async function loadTokenizer(path: string): Promise<{tokenizer: Tokenizer; dispose(): Promise<void>}> {
+  await readHeader(path, "tokenizer");
+  const llama = await getRuntime(false);
+  try {
+    const model = await llama.loadModel({modelPath: path, vocabOnly: true});
+    return {tokenizer: tokenizerOf(model), dispose: () => model.dispose()};
+  } catch (error) {
+    throw new TlrError(`tokenizer of ${path} could not be loaded: ${errorMessage(error)}`, {cause: error});
+  }
+}

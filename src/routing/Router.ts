@@ -1,0 +1,35 @@
+import type {Prediction} from "../models/TokenModel.ts";
+
+/** What a router sees before the token at `step` is produced. */
+export interface RouterInput {
+  /** 0-based index of the token being generated. */
+  step: number;
+  /** Names the generation stream (a question id); seeded routers draw from (seed, key, step). */
+  key: string;
+  /** The small model's prediction after the transcript so far. */
+  small: Prediction;
+  /** The large model's prediction at the same point: present only for routers that `peeksLarge`. */
+  large?: Prediction;
+}
+
+/**
+ * A router is a score plus a threshold: the token goes to the large model when `score < τ`.
+ * Scores depend only on the step's inputs, never on τ, so one score serves every threshold of a
+ * sweep.
+ */
+export interface Router {
+  /** Registered kind, e.g. "max-prob". */
+  readonly kind: string;
+  /** Kind plus the arguments that change its scores, e.g. "random(seed=7)": what results record. */
+  readonly name: string;
+  /** What the score means, for help text and README. */
+  readonly description: string;
+  /** True when the score needs the large model's prediction at every step (the oracle). */
+  readonly peeksLarge: boolean;
+  score(input: RouterInput): number;
+}
+
+/** Route the token to the large model? */
+export function routes(score: number, threshold: number): boolean {
+  return score < threshold;
+}
