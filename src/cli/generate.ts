@@ -27,6 +27,7 @@ interface GenerateFlags {
   largeThreads?: number;
   contextSize?: number;
   topK: number;
+  entropy: "exact" | "top-k";
   gpu: string;
   rtt: number;
   upMbps: number;
@@ -51,10 +52,11 @@ export function generateCommand(io: CliIO): Command {
     .option("--stop <text>", "stop once the text contains this (repeatable)", collect, [])
     .option("--json", "print every per-token record and the run's figures as JSON")
     .option("--plain", "print only the generated text")
-    .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 20M parameters, else the physical cores)", parsePositiveInt)
+    .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 50M parameters, else the physical cores)", parsePositiveInt)
     .option("--large-threads <n>", "CPU threads of the large model (same default)", parsePositiveInt)
     .option("--context-size <n>", "context size of both models (default: training context, at most 4096)", parsePositiveInt)
     .option("--top-k <k>", "top log-probabilities kept per step", parsePositiveInt, 10)
+    .addOption(new Option("--entropy <mode>", "entropy over the whole vocabulary (exact, slower) or a top-K lower-bound estimate").choices(["top-k", "exact"]).default("top-k"))
     .addOption(new Option("--gpu <kind>", "GPU backend").choices(["auto", "false", "cuda", "vulkan", "metal"]).default("auto"))
     .option("--rtt <ms>", "simulated network round trip per routed token", parseNumber, DEFAULT_NETWORK.rttMs)
     .option("--up-mbps <n>", "simulated upload bandwidth", parseNumber, DEFAULT_NETWORK.upMbps)
@@ -75,7 +77,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
-  const common = {contextSize: flags.contextSize, topK: flags.topK, gpu};
+  const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
   const pair = await loadPair({
     small: {...common, path: flags.small, threads: flags.smallThreads},
     large: {...common, path: flags.large, threads: flags.largeThreads},

@@ -61,6 +61,10 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const stopTokens = new Set(options.stop?.tokens ?? []);
   const stopStrings = options.stop?.strings ?? [];
   const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
+  // Text is needed during the loop only to stream it or to match stop strings. Otherwise the
+  // pieces are made in one pass afterwards: a detokenize call between two evaluations costs a
+  // tiny model ~30 µs of cache misses per step (9% of a step of the 130K-parameter toy model).
+  const textInLoop = stopStrings.length > 0 || options.onToken !== undefined;
   checkDecodeOptions(options);
 
   const transcript: Token[] = [...options.prompt];
@@ -76,17 +80,17 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     const s = await small.next(transcript);
     const peek = router.peeksLarge ? await large.next(transcript) : undefined;
     const routerStart = performance.now();
-    const score = router.score({step, key, small: s, large: peek});
+    const score = router.score({step, key, small: s.prediction, large: peek?.prediction});
     const routerMs = performance.now() - routerStart;
     const routed = routes(score, threshold);
     const l = routed ? (peek ?? (await large.next(transcript))) : peek;
 
-    let id = s.token;
+    let id = s.prediction.token;
     let netMs = 0, bytesUp = 0, bytesDown = 0;
     if (routed && l) {
-      id = l.token;
+      id = l.prediction.token;
       bytesUp = protocol.requestBytes(transcript.slice(largeKnows));
-      bytesDown = protocol.replyBytes(l);
+      bytesDown = protocol.replyBytes(l.prediction);
       netMs = transferMs(network, bytesUp, bytesDown);
       largeKnows = transcript.length + 1; // the server knows the token it produced
     }
@@ -95,15 +99,15 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     }
     const largeMs = routed && l ? l.ms : 0;
     clock += s.ms + routerMs + largeMs + netMs;
-    const piece = tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT));
+    const piece = textInLoop ? tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT)) : "";
     const record: TokenRecord = {
       step,
       id,
       piece,
       source: routed ? "large" : "small",
       score,
-      small: stripCost(s),
-      large: l ? stripCost(l) : null,
+      small: s.prediction,
+      large: l?.prediction ?? null,
       smallEvaluated: s.evaluated,
       largeEvaluated: l?.evaluated ?? 0,
       smallMs: s.ms,
@@ -134,6 +138,12 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     }
   }
 
+  if (!textInLoop) {
+    for (const r of records) {
+      const at = promptLength + r.step;
+      r.piece = tokenizer.detokenize([r.id], transcript.slice(Math.max(0, at - PIECE_CONTEXT), at));
+    }
+  }
   const generated = transcript.slice(promptLength);
   return {
     transcript,
@@ -143,11 +153,6 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     records,
     stats: summarizeRecords(records, stopReason, performance.now() - start),
   };
-}
-
-function stripCost<T extends {evaluated: number; ms: number}>(r: T): Omit<T, "evaluated" | "ms"> {
-  const {evaluated: _e, ms: _m, ...prediction} = r;
-  return prediction;
 }
 
 /** Fails before any evaluation when the run could not finish within either model's context. */

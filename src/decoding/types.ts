@@ -13,9 +13,9 @@ export interface TokenRecord {
   /** The router's score at this step (±Infinity for always-small / always-large). */
   score: number;
   /** The small model's prediction (features) at this step. */
-  small: Prediction;
+  small: Readonly<Prediction>;
   /** The large model's prediction where it was asked (routed, or peeked at by the oracle), else null. */
-  large: Prediction | null;
+  large: Readonly<Prediction> | null;
   /** Tokens the small model evaluated to catch up at this step. */
   smallEvaluated: number;
   /** Tokens the large model evaluated at this step (0 when not asked). */

@@ -19,11 +19,11 @@ export interface LocalModelOptions {
   /** How many top log-probabilities each prediction carries. Default: 10. */
   topK?: number;
   /**
-   * "exact" sums the entropy over the whole vocabulary (costs a full logits copy per step:
-   * ~50 ms at a 152k vocabulary); "top-k" estimates it from the top K (see `Prediction`).
-   * Default "auto": exact when the vocabulary has at most 32,768 tokens.
+   * "top-k" (default) estimates the entropy from the top K (see `Prediction.entropyExact`);
+   * "exact" sums it over the whole vocabulary, which costs a full logits copy per step (16% of a
+   * step for a 260K-parameter model with 512 tokens, ~50 ms per step at a 152k vocabulary).
    */
-  entropy?: "auto" | "exact" | "top-k";
+  entropy?: "exact" | "top-k";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
   gpu?: GpuSetting;
   /** How messages name this model ("small model", "large model"). Default "model". */
@@ -32,17 +32,17 @@ export interface LocalModelOptions {
 
 /**
  * Models below this many parameters decode fastest on one thread: thread synchronisation costs
- * more than their arithmetic (measured: the 2.7M-parameter toy model 1.4 ms/token on 1 thread,
- * 13 ms on 2; a 0.5B model is ~2× faster on 2 than on 1). See bench/threads.ts for the crossover.
+ * more than their arithmetic. Measured by bench/threads.ts on a 2-core VM: two threads were
+ * 0.04–0.16× as fast below 11M parameters, 0.56× at 28M, 1.09× at 57M, 1.38× at 155M, 1.82×
+ * at 341M. Machines with more cores may cross over elsewhere: `threads` overrides.
  */
-export const SINGLE_THREAD_BELOW_PARAMETERS = 20_000_000;
+export const SINGLE_THREAD_BELOW_PARAMETERS = 50_000_000;
 
 /** Threads for a model of this size: its physical cores, or 1 for tiny models. */
 export function defaultThreads(parameters: number, cores = physicalCores()): number {
   return parameters < SINGLE_THREAD_BELOW_PARAMETERS ? 1 : cores;
 }
 
-const EXACT_ENTROPY_MAX_VOCAB = 32_768;
 const DEFAULT_CONTEXT_CAP = 4096;
 
 /** A GGUF model evaluated in-process by node-llama-cpp, holding one KV-cached sequence. */
@@ -69,7 +69,7 @@ export class LocalModel implements TokenModel {
     this.threads = threads;
     this.topK = options.topK ?? 10;
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
-    this.exactEntropy = options.entropy === "exact" || (options.entropy !== "top-k" && vocabSize <= EXACT_ENTROPY_MAX_VOCAB);
+    this.exactEntropy = options.entropy === "exact";
     this.generateNext = {
       token: true,
       totalLogitWeight: true,
@@ -132,7 +132,7 @@ export class LocalModel implements TokenModel {
     }
     let keep = commonPrefixLength(this.held, transcript);
     if (keep === n && this.held.length === n && this.cached) {
-      return {...this.cached, evaluated: 0, ms: performance.now() - start};
+      return {prediction: this.cached, evaluated: 0, ms: performance.now() - start};
     }
     if (keep === n) keep = n - 1; // the logits after the last token must be recomputed
     const pending = transcript.slice(keep);
@@ -142,6 +142,7 @@ export class LocalModel implements TokenModel {
       }
     }
     this.cached = undefined;
+    let prediction: Prediction;
     try {
       if (keep < this.held.length) {
         await this.sequence.eraseContextTokenRanges([{start: keep, end: this.held.length}]);
@@ -155,12 +156,13 @@ export class LocalModel implements TokenModel {
       if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
         throw new Error("node-llama-cpp returned no next-token logits");
       }
-      this.cached = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
+      prediction = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
     } catch (error) {
       this.held = [...this.sequence.contextTokens] as Token[]; // resynchronise the mirror with the real state
       throw error;
     }
-    return {...this.cached, evaluated: pending.length, ms: performance.now() - start};
+    this.cached = prediction;
+    return {prediction, evaluated: pending.length, ms: performance.now() - start};
   }
 
   /**

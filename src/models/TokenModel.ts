@@ -28,7 +28,9 @@ export interface Prediction {
 }
 
 /** One `next()` call: the prediction plus what it cost. */
-export interface NextResult extends Prediction {
+export interface NextResult {
+  /** Immutable; the same object may be returned again for an unchanged transcript. */
+  prediction: Readonly<Prediction>;
   /** Transcript tokens this call evaluated to catch up (its catch-up size; 0 when served from cache). */
   evaluated: number;
   /** Wall time of the call in milliseconds. */

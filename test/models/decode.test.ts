@@ -173,3 +173,32 @@ describe("collaborative decoding on the real tiny pair", () => {
     await expect(pair.small.next(Array.from({length: 513}, () => 1))).rejects.toThrow(/exceeds the context of 512 tokens/);
   });
 });
+
+describe("entropy modes on a real model", () => {
+  it("exact entropy equals −Σ p ln p over node-llama-cpp's full distribution; the top-K estimate is a lower bound", async () => {
+    const {LocalModel} = await import("../../src/index.ts");
+    const {getLlama, LlamaLogLevel} = await import("node-llama-cpp");
+    const exact = await LocalModel.load({path: tiny.large(), threads: 1, entropy: "exact", gpu: false});
+    const estimate = await LocalModel.load({path: tiny.large(), threads: 1, topK: 10, gpu: false});
+    const llama = await getLlama({gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error});
+    const model = await llama.loadModel({modelPath: tiny.large()});
+    const ctx = await model.createContext({contextSize: 512, threads: 1});
+    try {
+      const prompt = encodePrompt(exact.tokenizer, "Lily wanted to play");
+      const r = await ctx.getSequence().controlledEvaluate(prompt.map((t, i) => (i === prompt.length - 1 ? [t, {generateNext: {probabilities: true}}] : t)) as never);
+      const probs = [...r.at(-1)!.next.probabilities!.values()];
+      const reference = -probs.reduce((s, p) => s + (p > 0 ? p * Math.log(p) : 0), 0);
+      const e = (await exact.next(prompt)).prediction;
+      const k = (await estimate.next(prompt)).prediction;
+      expect(e.entropyExact).toBe(true);
+      expect(e.entropy).toBeCloseTo(reference, 4);
+      expect(k.entropyExact).toBe(false);
+      expect(k.entropy).toBeLessThanOrEqual(e.entropy + 1e-9);
+      expect(k.maxProb).toBeCloseTo(probs[0]!, 5);
+      expect(k.top).toHaveLength(10);
+    } finally {
+      await Promise.all([exact.dispose(), estimate.dispose(), ctx.dispose()]);
+      await model.dispose();
+    }
+  });
+});
