@@ -1,7 +1,8 @@
 // The library: every command is a thin wrapper over these exports.
-export type {ModelInfo, NextResult, Prediction, Token, TokenModel, Tokenizer, TopLogprob} from "./models/TokenModel.ts";
+export type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer, TopLogprob} from "./models/TokenModel.ts";
+export {commonPrefixLength, planEvaluation, type EvaluationPlan} from "./models/schedule.ts";
 export {encodePrompt} from "./models/TokenModel.ts";
-export {LocalModel, commonPrefixLength, defaultThreads, SINGLE_THREAD_BELOW_PARAMETERS, type LocalModelOptions} from "./models/LocalModel.ts";
+export {LocalModel, defaultThreads, SINGLE_THREAD_BELOW_PARAMETERS, type LocalModelOptions} from "./models/LocalModel.ts";
 export {loadTokenizer, tokenizerOf} from "./models/tokenizer.ts";
 export {featuresFromLogits} from "./models/features.ts";
 export {inspectModelFile, type GgufSummary} from "./models/gguf.ts";

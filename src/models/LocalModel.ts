@@ -5,7 +5,8 @@ import {featuresFromLogits} from "./features.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
-import type {ModelInfo, NextResult, Prediction, Token, TokenModel, Tokenizer} from "./TokenModel.ts";
+import {planEvaluation} from "./schedule.ts";
+import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer} from "./TokenModel.ts";
 
 export interface LocalModelOptions {
   /** Path to a GGUF file. */
@@ -59,8 +60,8 @@ export class LocalModel implements TokenModel {
   private readonly generateNext;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
   private held: Token[] = [];
-  /** The prediction after exactly `held`, when known. */
-  private cached: Prediction | undefined;
+  /** The KV state as evaluation batches: each segment's end and the prediction made there (see schedule.ts). */
+  private segments: {end: number; prediction: Prediction}[] = [];
 
   private constructor(file: GgufSummary, model: LlamaModel, context: LlamaContext, threads: number, options: LocalModelOptions) {
     this.file = file;
@@ -123,46 +124,61 @@ export class LocalModel implements TokenModel {
     }
   }
 
-  async next(transcript: readonly Token[]): Promise<NextResult> {
+  /**
+   * Predicts after `transcript`, evaluating only what the KV state lacks. `options.cuts` are the
+   * batch boundaries of earlier calls to reproduce (see `planEvaluation`); by default the held
+   * state is reused wherever it is a prefix of the transcript, in whole evaluation batches.
+   */
+  async next(transcript: readonly Token[], options: NextOptions = {}): Promise<NextResult> {
     const start = performance.now();
     const n = transcript.length;
     if (n === 0) throw new TlrError(`${this.info.name}: cannot predict after an empty transcript (a prompt needs at least one token)`);
     if (n > this.info.contextSize) {
       throw new ContextFullError(`${this.info.name}: transcript of ${n} tokens exceeds the context of ${this.info.contextSize} tokens`);
     }
-    let keep = commonPrefixLength(this.held, transcript);
-    if (keep === n && this.held.length === n && this.cached) {
-      return {prediction: this.cached, evaluated: 0, ms: performance.now() - start};
+    const plan = planEvaluation(this.held, this.segments.map((s) => s.end), transcript, options.cuts);
+    if (plan.evaluate.length === 0) {
+      return {prediction: this.segments[plan.keepSegments - 1]!.prediction, evaluated: 0, replayed: 0, ms: performance.now() - start};
     }
-    if (keep === n) keep = n - 1; // the logits after the last token must be recomputed
-    const pending = transcript.slice(keep);
-    for (const id of pending) {
+    for (let i = plan.keepLength; i < n; i++) {
+      const id = transcript[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) {
         throw new TlrError(`${this.info.name}: token id ${id} is outside its vocabulary of ${this.info.vocabSize}`);
       }
     }
-    this.cached = undefined;
-    let prediction: Prediction;
+    let segmentStart = performance.now();
     try {
-      if (keep < this.held.length) {
-        await this.sequence.eraseContextTokenRanges([{start: keep, end: this.held.length}]);
-        this.held.length = keep;
+      if (plan.keepLength < this.held.length) {
+        await this.sequence.eraseContextTokenRanges([{start: plan.keepLength, end: this.held.length}]);
+        this.held.length = plan.keepLength;
       }
-      const last = pending.length - 1;
-      const items = pending.map((id, i) => (i === last ? ([id, {generateNext: this.generateNext}] as const) : id));
-      const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
-      for (const id of pending) this.held.push(id);
-      const next = out[last]?.next;
-      if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
-        throw new Error("node-llama-cpp returned no next-token logits");
+      this.segments.length = plan.keepSegments;
+      for (const end of plan.evaluate) {
+        segmentStart = performance.now();
+        const pending = transcript.slice(this.held.length, end);
+        const last = pending.length - 1;
+        const items = pending.map((id, i) => (i === last ? ([id, {generateNext: this.generateNext}] as const) : id));
+        const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+        for (const id of pending) this.held.push(id);
+        const next = out[last]?.next;
+        if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
+          throw new Error("node-llama-cpp returned no next-token logits");
+        }
+        this.segments.push({end, prediction: featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy)});
       }
-      prediction = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
     } catch (error) {
-      this.held = [...this.sequence.contextTokens] as Token[]; // resynchronise the mirror with the real state
+      // Resynchronise with the real state; its batch history is unknown, so no segment is trusted.
+      await this.reset();
       throw error;
     }
-    this.cached = prediction;
-    return {prediction, evaluated: pending.length, ms: performance.now() - start};
+    const finalStart = plan.evaluate.length > 1 ? plan.evaluate.at(-2)! : plan.keepLength;
+    return {
+      prediction: this.segments.at(-1)!.prediction,
+      evaluated: n - finalStart,
+      replayed: finalStart - plan.keepLength,
+      ms: performance.now() - segmentStart,
+      replayMs: segmentStart - start,
+    };
   }
 
   /**
@@ -177,19 +193,11 @@ export class LocalModel implements TokenModel {
   async reset(): Promise<void> {
     await this.sequence.clearHistory();
     this.held = [];
-    this.cached = undefined;
+    this.segments = [];
   }
 
   async dispose(): Promise<void> {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-/** Length of the longest common prefix of two id lists. */
-export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
 }

@@ -31,10 +31,24 @@ export interface Prediction {
 export interface NextResult {
   /** Immutable; the same object may be returned again for an unchanged transcript. */
   prediction: Readonly<Prediction>;
-  /** Transcript tokens this call evaluated to catch up (its catch-up size; 0 when served from cache). */
+  /** Tokens of the final batch: the catch-up since the previous cut (0 when served from the state). */
   evaluated: number;
-  /** Wall time of the call in milliseconds. */
+  /** Earlier tokens re-evaluated to restore a batch history given as `cuts` (0 in plain decoding). */
+  replayed: number;
+  /** Wall time of the final batch in milliseconds (what the same call costs in an independent run). */
   ms: number;
+  /** Wall time spent rolling back and replaying before it. */
+  replayMs?: number;
+}
+
+export interface NextOptions {
+  /**
+   * Batch boundaries to reproduce: the transcript lengths at this model's earlier calls
+   * (ascending, each below the transcript length). Logits depend on how the transcript was split
+   * into evaluation batches (see models/schedule.ts), so an exact sweep replays each run's own
+   * history. Default: reuse whatever whole batches the state holds.
+   */
+  cuts?: readonly number[];
 }
 
 export interface ModelInfo {
@@ -58,7 +72,7 @@ export interface ModelInfo {
 export interface TokenModel {
   readonly info: ModelInfo;
   /** Catch up on `transcript` and predict the token that follows it. */
-  next(transcript: readonly Token[]): Promise<NextResult>;
+  next(transcript: readonly Token[], options?: NextOptions): Promise<NextResult>;
   /** Forget all state (the next call evaluates the whole transcript). */
   reset(): Promise<void>;
   dispose(): Promise<void>;
