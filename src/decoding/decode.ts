@@ -1,7 +1,8 @@
 import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
 import {routes, type Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {PathAccount} from "./account.ts";
+import {DEFAULT_NETWORK, SESSION_PROTOCOL, type NetworkModel, type WireProtocol} from "./network.ts";
 import {summarizeRecords} from "./stats.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
@@ -39,7 +40,7 @@ export interface DecodeOptions {
 }
 
 /** Ids of context handed to the detokenizer so a piece's leading space renders right. */
-const PIECE_CONTEXT = 8;
+export const PIECE_CONTEXT = 8;
 
 /**
  * Collaborative greedy decoding. At each step the small model predicts; the router scores that
@@ -70,8 +71,7 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const transcript: Token[] = [...options.prompt];
   const promptLength = transcript.length;
   const records: TokenRecord[] = [];
-  let largeKnows = 0; // transcript ids the large side has received (or produced)
-  let clock = 0;
+  const account = new PathAccount(network, protocol, vocabBound);
   let text = "";
   let stopReason: StopReason = "max-tokens";
   const start = performance.now();
@@ -84,79 +84,55 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     const routerMs = performance.now() - routerStart;
     const routed = routes(score, threshold);
     const l = routed ? (peek ?? (await large.next(transcript))) : peek;
-
-    let id = s.prediction.token;
-    let netMs = 0, bytesUp = 0, bytesDown = 0;
-    if (routed && l) {
-      id = l.prediction.token;
-      bytesUp = protocol.requestBytes(transcript.slice(largeKnows));
-      bytesDown = protocol.replyBytes(l.prediction);
-      netMs = transferMs(network, bytesUp, bytesDown);
-      largeKnows = transcript.length + 1; // the server knows the token it produced
-    }
-    if (!Number.isInteger(id) || id < 0 || id >= vocabBound) {
-      throw new TlrError(`${routed ? "large" : "small"} model produced token id ${id}, outside the shared vocabulary of ${vocabBound} ids`);
-    }
-    const largeMs = routed && l ? l.ms : 0;
-    clock += s.ms + routerMs + largeMs + netMs;
-    const piece = textInLoop ? tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT)) : "";
-    const record: TokenRecord = {
-      step,
-      id,
-      piece,
-      source: routed ? "large" : "small",
-      score,
-      small: s.prediction,
-      large: l?.prediction ?? null,
-      smallEvaluated: s.evaluated,
-      largeEvaluated: l?.evaluated ?? 0,
-      smallMs: s.ms,
-      largeMs,
-      probeMs: peek && !routed ? peek.ms : 0,
-      routerMs,
-      netMs,
-      bytesUp,
-      bytesDown,
-      tMs: clock,
-    };
+    const record = account.record({step, transcript, small: s, large: l, routed, score, routerMs});
+    const id = record.id;
+    if (textInLoop) record.piece = tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT));
     records.push(record);
     transcript.push(id);
-    text += piece;
+    text += record.piece;
     options.onToken?.(record);
 
-    if (eos !== null && id === eos) {
-      stopReason = "eos";
-      break;
-    }
-    if (stopTokens.has(id)) {
-      stopReason = "stop-token";
-      break;
-    }
-    if (stopStrings.some((x) => text.includes(x))) {
-      stopReason = "stop-string";
+    const stop = stopAfter(id, text, eos, stopTokens, stopStrings);
+    if (stop) {
+      stopReason = stop;
       break;
     }
   }
 
-  if (!textInLoop) {
-    for (const r of records) {
-      const at = promptLength + r.step;
-      r.piece = tokenizer.detokenize([r.id], transcript.slice(Math.max(0, at - PIECE_CONTEXT), at));
-    }
+  if (!textInLoop) fillPieces(records, transcript, promptLength, tokenizer);
+  return finishRun(transcript, promptLength, records, tokenizer, stopReason, performance.now() - start);
+}
+
+/** Sets each record's text piece, with the ids before it as context. */
+export function fillPieces(records: TokenRecord[], transcript: readonly Token[], promptLength: number, tokenizer: Tokenizer): void {
+  for (const r of records) {
+    const at = promptLength + r.step;
+    r.piece = tokenizer.detokenize([r.id], transcript.slice(Math.max(0, at - PIECE_CONTEXT), at));
   }
+}
+
+export function finishRun(transcript: Token[], promptLength: number, records: TokenRecord[], tokenizer: Tokenizer, stopReason: StopReason, wallMs: number): DecodeResult {
   const generated = transcript.slice(promptLength);
   return {
     transcript,
     promptLength,
     generated,
-    text: tokenizer.detokenize(generated, options.prompt.slice(-PIECE_CONTEXT)),
+    text: tokenizer.detokenize(generated, transcript.slice(Math.max(0, promptLength - PIECE_CONTEXT), promptLength)),
     records,
-    stats: summarizeRecords(records, stopReason, performance.now() - start),
+    stats: summarizeRecords(records, stopReason, wallMs),
   };
 }
 
+/** Why a run stops after `id` (appended to a transcript whose generated text is `text`), if it does. */
+export function stopAfter(id: Token, text: string, eos: Token | null, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
+  if (eos !== null && id === eos) return "eos";
+  if (stopTokens.has(id)) return "stop-token";
+  if (stopStrings.some((x) => text.includes(x))) return "stop-string";
+  return undefined;
+}
+
 /** Fails before any evaluation when the run could not finish within either model's context. */
-function checkDecodeOptions(o: DecodeOptions): void {
+export function checkDecodeOptions(o: DecodeOptions): void {
   if (o.prompt.length === 0) throw new TlrError("the prompt is empty: give at least one token");
   if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) throw new TlrError(`max tokens must be a positive integer, got ${o.maxTokens}`);
   if (Number.isNaN(o.threshold)) throw new TlrError("threshold must be a number");

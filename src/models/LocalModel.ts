@@ -138,7 +138,9 @@ export class LocalModel implements TokenModel {
     }
     const plan = planEvaluation(this.held, this.segments.map((s) => s.end), transcript, options.cuts);
     if (plan.evaluate.length === 0) {
-      return {prediction: this.segments[plan.keepSegments - 1]!.prediction, evaluated: 0, replayed: 0, ms: performance.now() - start};
+      const k = plan.keepSegments;
+      const evaluated = this.segments[k - 1]!.end - (k > 1 ? this.segments[k - 2]!.end : 0);
+      return {prediction: this.segments[k - 1]!.prediction, evaluated, fromState: true, replayed: 0, ms: performance.now() - start};
     }
     for (let i = plan.keepLength; i < n; i++) {
       const id = transcript[i]!;
@@ -175,6 +177,7 @@ export class LocalModel implements TokenModel {
     return {
       prediction: this.segments.at(-1)!.prediction,
       evaluated: n - finalStart,
+      fromState: false,
       replayed: finalStart - plan.keepLength,
       ms: performance.now() - segmentStart,
       replayMs: segmentStart - start,

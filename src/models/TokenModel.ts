@@ -31,8 +31,14 @@ export interface Prediction {
 export interface NextResult {
   /** Immutable; the same object may be returned again for an unchanged transcript. */
   prediction: Readonly<Prediction>;
-  /** Tokens of the final batch: the catch-up since the previous cut (0 when served from the state). */
+  /**
+   * The catch-up size: tokens in the final batch of this call's schedule (since the previous
+   * cut). Canonical: the same whether they were evaluated now or were already in the KV state,
+   * so records never depend on what ran before. See `fromState` for the work actually done.
+   */
   evaluated: number;
+  /** True when the final batch was already in the KV state and nothing was evaluated for it. */
+  fromState: boolean;
   /** Earlier tokens re-evaluated to restore a batch history given as `cuts` (0 in plain decoding). */
   replayed: number;
   /** Wall time of the final batch in milliseconds (what the same call costs in an independent run). */

@@ -54,11 +54,13 @@ describe("batch schedules on a real model", () => {
     const seen = [];
     for (let k = P; k <= t.length; k++) seen.push((await a.next(t.slice(0, k))).prediction);
     const back = await a.next(t.slice(0, P + 5));
-    expect(back.evaluated).toBe(0);
+    expect(back.fromState).toBe(true);
+    expect(back.evaluated).toBe(1); // canonical: that call's own catch-up size
     expect(back.replayed).toBe(0);
     expect(back.prediction).toBe(seen[5]);
     // And decoding on along another branch re-evaluates just the new token.
     const branch = await a.next([...t.slice(0, P + 5), 300]);
     expect(branch.evaluated).toBe(1);
+    expect(branch.fromState).toBe(false);
   });
 });
