@@ -2,6 +2,9 @@ import {Command, CommanderError} from "commander";
 import {setNativeLogEcho} from "../models/runtime.ts";
 import {isTlrError} from "../util/errors.ts";
 import {generateCommand} from "./generate.ts";
+import {mergeCommand} from "./merge.ts";
+import {summaryCommand} from "./summary.ts";
+import {sweepCommand} from "./sweep.ts";
 import {processIO, type CliIO} from "./io.ts";
 
 /** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
@@ -15,7 +18,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput(output(io))
     .exitOverride()
     .hook("preAction", (cmd) => setNativeLogEcho(Boolean(cmd.opts().verbose)));
-  for (const command of [generateCommand(io)]) {
+  for (const command of [generateCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput(output(io)));
   }
   return program;

@@ -63,8 +63,14 @@ export class LocalModel implements TokenModel {
   /** The KV state as evaluation batches: each segment's end and the prediction made there (see schedule.ts). */
   private segments: {end: number; prediction: Prediction}[] = [];
 
-  private constructor(file: GgufSummary, model: LlamaModel, context: LlamaContext, threads: number, options: LocalModelOptions) {
+  private readonly options: LocalModelOptions;
+  /** False for forks, which share the weights of the model they were forked from. */
+  private readonly ownsModel: boolean;
+
+  private constructor(file: GgufSummary, model: LlamaModel, context: LlamaContext, threads: number, options: LocalModelOptions, ownsModel = true) {
     this.file = file;
+    this.options = options;
+    this.ownsModel = ownsModel;
     this.model = model;
     this.context = context;
     this.threads = threads;
@@ -111,17 +117,25 @@ export class LocalModel implements TokenModel {
     if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     try {
-      const context = await model.createContext({
-        contextSize,
-        batchSize: options.batchSize ?? Math.min(contextSize, 512),
-        threads,
-        sequences: 1,
-      });
-      return new LocalModel(file, model, context, threads, options);
+      return new LocalModel(file, model, await LocalModel.createContext(model, contextSize, threads, options), threads, options);
     } catch (error) {
       await model.dispose();
-      throw new TlrError(`${role} ${options.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+      throw error;
     }
+  }
+
+  private static async createContext(model: LlamaModel, contextSize: number, threads: number, options: LocalModelOptions): Promise<LlamaContext> {
+    try {
+      return await model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: 1});
+    } catch (error) {
+      throw new TlrError(`${options.role ?? "model"} ${options.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+  }
+
+  /** Another independent KV state on the same weights (for decoding several questions at once). */
+  async fork(): Promise<LocalModel> {
+    const context = await LocalModel.createContext(this.model, this.info.contextSize, this.threads, this.options);
+    return new LocalModel(this.file, this.model, context, this.threads, this.options, false);
   }
 
   /**
@@ -201,6 +215,6 @@ export class LocalModel implements TokenModel {
 
   async dispose(): Promise<void> {
     await this.context.dispose();
-    await this.model.dispose();
+    if (this.ownsModel) await this.model.dispose();
   }
 }

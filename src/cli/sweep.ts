@@ -1,0 +1,35 @@
+import {Command} from "commander";
+import {formatSummary} from "../results/formatTable.ts";
+import {loadExperiment} from "../sweep/config.ts";
+import {planSweep} from "../sweep/plan.ts";
+import {runSweep} from "../sweep/runSweep.ts";
+import {parseShard} from "../sweep/shard.ts";
+import {parsePositiveInt, useColor, type CliIO} from "./io.ts";
+import {progressPrinter} from "./progress.ts";
+
+export function sweepCommand(io: CliIO): Command {
+  return new Command("sweep")
+    .description("run an experiment config (datasets × pairs × routers × thresholds), write Arrow results, print the tables")
+    .argument("<config>", "an experiment config (JSON, see experiments/schema.json)")
+    .option("--out <dir>", "output folder (default: the config's out, else results/<name>)")
+    .option("--shard <i/n>", "run only shard i of n of the questions (merge the folders with tlr merge)")
+    .option("--flush-every <n>", "write finished questions to disk every n questions (default 20, or every 30 s)", parsePositiveInt)
+    .action(async (configFile: string, flags: {out?: string; shard?: string; flushEvery?: number}) => {
+      const config = loadExperiment(configFile);
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+      const plan = await planSweep(config, configFile); // every check happens here, before a model loads
+      const progress = progressPrinter(io);
+      const outcome = await runSweep(plan, {
+        out: flags.out,
+        shard,
+        flushQuestions: flags.flushEvery,
+        onProgress: (p) => progress.update(p),
+        onInfo: (m) => {
+          progress.end();
+          io.stderr.write(`tlr: ${m}\n`);
+        },
+      });
+      progress.end();
+      io.stdout.write(`${formatSummary(outcome.summary, {color: useColor(io)})}\n\nresults: ${outcome.out} (${outcome.ran} questions run${outcome.resumed ? `, ${outcome.resumed} resumed` : ""})\n`);
+    });
+}

@@ -1,0 +1,58 @@
+import {Bool, Field, Float32, Float64, Int32, Int64, List, Schema, Table, Utf8, makeTable, vectorFromArray, type DataType} from "apache-arrow";
+
+/** Column types used by the results files ("?" = nullable). */
+export type ColumnType = "utf8" | "utf8?" | "f64" | "f64?" | "i32" | "i32?" | "i64" | "bool" | "list<i32>" | "list<f32>";
+
+/** One column: its Arrow name (snake_case), type, meaning, and how to read it off a row. */
+export interface Column<R> {
+  name: string;
+  key: keyof R & string;
+  type: ColumnType;
+  doc: string;
+}
+
+function arrowType(t: ColumnType): DataType {
+  switch (t.replace("?", "")) {
+    case "utf8": return new Utf8();
+    case "f64": return new Float64();
+    case "i32": return new Int32();
+    case "i64": return new Int64();
+    case "bool": return new Bool();
+    case "list<i32>": return new List(new Field("item", new Int32(), false));
+    case "list<f32>": return new List(new Field("item", new Float32(), false));
+  }
+  throw new Error(`unknown column type ${t}`);
+}
+
+export function schemaOf<R>(columns: readonly Column<R>[], metadata: Map<string, string> = new Map()): Schema {
+  return new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), c.type.endsWith("?"))), metadata);
+}
+
+/** A table with exactly these columns (types explicit: never inferred) and schema metadata. */
+export function buildTable<R>(columns: readonly Column<R>[], rows: readonly R[], metadata: Map<string, string>): Table {
+  const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
+  for (const c of columns) {
+    let values: unknown[] = rows.map((r) => r[c.key]);
+    if (c.type === "i64") values = values.map((v) => BigInt(v as number));
+    vectors[c.name] = vectorFromArray(values, arrowType(c.type) as never);
+  }
+  const table: Table = rows.length > 0 ? (makeTable(vectors as never) as unknown as Table) : new Table(schemaOf(columns));
+  return new Table(schemaOf(columns, metadata), table.batches);
+}
+
+/** Rows back from a table, converted to plain JS values (numbers, strings, arrays, null). */
+export function readTable<R>(columns: readonly Column<R>[], table: Table, file: string): R[] {
+  const missing = columns.filter((c) => !table.getChild(c.name)).map((c) => c.name);
+  if (missing.length > 0) throw new Error(`${file} lacks the column(s) ${missing.join(", ")}`);
+  const rows: Record<string, unknown>[] = Array.from({length: table.numRows}, () => ({}));
+  for (const c of columns) {
+    const vector = table.getChild(c.name)!;
+    for (let i = 0; i < table.numRows; i++) {
+      let v: unknown = vector.get(i);
+      if (v !== null && (c.type === "list<i32>" || c.type === "list<f32>")) v = Array.from(v as Iterable<number>);
+      else if (typeof v === "bigint") v = Number(v);
+      rows[i]![c.key] = v;
+    }
+  }
+  return rows as R[];
+}

@@ -1,0 +1,104 @@
+import {existsSync} from "node:fs";
+import {join} from "node:path";
+import type {Table} from "apache-arrow";
+import {TlrError} from "../util/errors.ts";
+import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {buildTable, readTable} from "./columns.ts";
+import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
+
+/** Provenance stored in every results file's schema metadata (values are JSON). */
+export interface ResultsMetadata {
+  schemaVersion: string;
+  /** The resolved experiment config. */
+  config: unknown;
+  /** Per pair: each model's path, sha256, name and size. */
+  models: unknown;
+  /** Per dataset: where its examples came from (files and checksums, Hub commit, generator). */
+  datasets: unknown;
+  /** Thresholds chosen for target upload fractions. */
+  calibration: unknown;
+  /** Code versions and machines of the processes that wrote the parts (several after a merge). */
+  code: unknown[];
+  machines: unknown[];
+  shards: unknown[];
+  created: string;
+}
+
+const KEYS: Record<keyof ResultsMetadata, string> = {
+  schemaVersion: "tlr.schema_version",
+  config: "tlr.config",
+  models: "tlr.models",
+  datasets: "tlr.datasets",
+  calibration: "tlr.calibration",
+  code: "tlr.code",
+  machines: "tlr.machines",
+  shards: "tlr.shards",
+  created: "tlr.created",
+};
+
+export function metadataMap(meta: ResultsMetadata): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [k, name] of Object.entries(KEYS)) {
+    const v = meta[k as keyof ResultsMetadata];
+    map.set(name, typeof v === "string" ? v : JSON.stringify(v));
+  }
+  return map;
+}
+
+export function parseMetadata(map: Map<string, string>, file: string): ResultsMetadata {
+  const out: Record<string, unknown> = {};
+  for (const [k, name] of Object.entries(KEYS)) {
+    const v = map.get(name);
+    if (v === undefined) throw new TlrError(`${file} has no "${name}" metadata: it was not written by tlr (or by an incompatible version)`);
+    out[k] = k === "schemaVersion" || k === "created" ? v : JSON.parse(v);
+  }
+  const meta = out as unknown as ResultsMetadata;
+  if (meta.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new TlrError(`${file} uses results schema ${meta.schemaVersion}; this tlr reads schema ${RESULTS_SCHEMA_VERSION}`);
+  }
+  return meta;
+}
+
+export interface Results {
+  dir: string;
+  metadata: ResultsMetadata;
+  summary: SummaryRow[];
+  questions: QuestionRow[];
+  tokens: TokenRow[];
+}
+
+export function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[]}, meta: ResultsMetadata): void {
+  const map = metadataMap(meta);
+  // Summary last: a folder with a summary has all three files.
+  writeArrowFile(join(dir, RESULT_FILES.tokens), buildTable(TOKEN_COLUMNS, rows.tokens, map));
+  writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map));
+  writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map));
+}
+
+/**
+ * Reads a results folder: the three Arrow files and their metadata. A missing or truncated file
+ * is a one-line TlrError naming it. `tokens: false` skips the (largest) per-token file.
+ */
+export function readResults(dir: string, options: {tokens?: boolean} = {}): Results {
+  if (!existsSync(dir)) throw new TlrError(`results folder not found: ${dir}`);
+  const read = (name: string): Table => readArrowFile(join(dir, name));
+  const summaryFile = join(dir, RESULT_FILES.summary);
+  const summary = read(RESULT_FILES.summary);
+  const questions = read(RESULT_FILES.questions);
+  const tokens = options.tokens === false ? undefined : read(RESULT_FILES.tokens);
+  const asTlr = <R>(f: () => R, file: string): R => {
+    try {
+      return f();
+    } catch (error) {
+      if (error instanceof TlrError) throw error;
+      throw new TlrError(`${file}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    dir,
+    metadata: parseMetadata(summary.schema.metadata, summaryFile),
+    summary: asTlr(() => readTable(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
+    questions: asTlr(() => readTable(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
+    tokens: tokens ? asTlr(() => readTable(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
+  };
+}

@@ -1,0 +1,144 @@
+import {readFileSync} from "node:fs";
+import {dirname, isAbsolute, resolve} from "node:path";
+import {z} from "zod";
+import {ROUTER_KINDS} from "../routing/routers.ts";
+import {TlrError} from "../util/errors.ts";
+
+const Network = z
+  .object({
+    rttMs: z.number().nonnegative().default(170).describe("round trip per routed token, ms (the paper assumed 170)"),
+    upMbps: z.number().positive().default(20).describe("upload bandwidth, Mbit/s"),
+    downMbps: z.number().positive().default(100).describe("download bandwidth, Mbit/s"),
+  })
+  .strict();
+
+const Model = z.union([
+  z.string().describe("a GGUF path (relative to this file)"),
+  z
+    .object({
+      path: z.string().describe("a GGUF path (relative to this file)"),
+      threads: z.number().int().positive().optional().describe("CPU threads (default: 1 below 50M parameters, else the physical cores)"),
+      contextSize: z.number().int().positive().optional(),
+      gpu: z.enum(["auto", "false", "cuda", "vulkan", "metal"]).optional(),
+    })
+    .strict(),
+]);
+
+const Pair = z.union([
+  z.object({preset: z.string().describe("a named pair, e.g. toy-arith"), name: z.string().optional()}).strict(),
+  z.object({name: z.string().min(1), small: Model, large: Model}).strict(),
+]);
+
+const Dataset = z
+  .object({
+    name: z.string().min(1).describe("a registered dataset (tlr data list) or a JSONL file in CommonsenseQA's format"),
+    split: z.string().optional().describe("default: the dataset's evaluation split"),
+    task: z.string().optional().describe('prompt format, e.g. "citer" or "letter" (default: the dataset\'s own)'),
+    limit: z.number().int().positive().optional().describe("questions to run (default: all)"),
+    seed: z.number().int().optional().describe("sample `limit` questions with this seed (default: the first `limit`)"),
+    dataDir: z.string().optional().describe("a local data folder (default: $TLR_DATA_DIR, else the Hugging Face Hub)"),
+    source: z.enum(["local", "hub"]).optional(),
+    skipBadRows: z.boolean().optional(),
+  })
+  .strict();
+
+const Router = z
+  .object({
+    kind: z.enum(ROUTER_KINDS as [string, ...string[]]),
+    seed: z.number().int().optional().describe("seed of the random router"),
+    thresholds: z.array(z.number()).min(1).optional().describe("τ values: a token is routed when score < τ"),
+    targets: z.array(z.number().min(0).max(1)).min(1).optional().describe("upload fractions to calibrate τ for (see calibration)"),
+  })
+  .strict();
+
+const Calibration = z
+  .object({
+    split: z.string().optional().describe("default: the evaluation split, excluding the evaluated questions"),
+    limit: z.number().int().positive().default(50),
+    seed: z.number().int().default(0),
+  })
+  .strict();
+
+export const ExperimentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).describe("names the run; default output folder results/<name>"),
+    description: z.string().optional(),
+    datasets: z.array(Dataset).min(1),
+    pairs: z.array(Pair).min(1),
+    routers: z.array(Router).min(1).describe("small-only and large-only baselines are always added"),
+    maxTokens: z.number().int().positive().default(100),
+    stop: z.array(z.string()).optional().describe("stop strings besides EOS"),
+    topK: z.number().int().positive().default(10).describe("top log-probabilities kept per token"),
+    network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
+    calibration: Calibration.default({limit: 50, seed: 0}),
+    out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),
+    concurrency: z.number().int().positive().default(1).describe("questions decoded at once (each with its own contexts)"),
+  })
+  .strict()
+  .describe("A tlr sweep: datasets × model pairs × routers × thresholds");
+
+export type ExperimentConfig = z.output<typeof ExperimentSchema>;
+export type RouterConfig = ExperimentConfig["routers"][number];
+
+/** The JSON Schema of experiment configs, generated from the validator (experiments/schema.json). */
+export function experimentJsonSchema(): object {
+  return z.toJSONSchema(ExperimentSchema, {io: "input"});
+}
+
+/** Routers whose threshold is fixed by their meaning. */
+const FIXED_THRESHOLD: Record<string, number> = {oracle: 0.5, "always-small": 0, "always-large": 0};
+
+/**
+ * Parses and validates a config: the first problem becomes one TlrError naming the file and the
+ * field ("experiments/x.json: routers[1].thresholds: …"). Paths stay as written; `resolvePath`
+ * resolves them against the config's folder.
+ */
+export function parseExperiment(text: string, file: string): ExperimentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new TlrError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = ExperimentSchema.safeParse(raw);
+  if (!parsed.success) throw new TlrError(`${file}: ${describeIssue(parsed.error.issues[0]!)}`);
+  const config = parsed.data;
+  config.routers.forEach((r, i) => {
+    const at = `${file}: routers[${i}]`;
+    if (r.kind in FIXED_THRESHOLD) {
+      if (r.targets) throw new TlrError(`${at}.targets: router ${r.kind} has no threshold to calibrate; remove "targets"`);
+    } else if ((r.thresholds === undefined) === (r.targets === undefined)) {
+      throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
+    }
+    if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
+  });
+  return config;
+}
+
+export function loadExperiment(file: string): ExperimentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new TlrError(`config file not found: ${file}`, {cause: error});
+  }
+  return parseExperiment(text, file);
+}
+
+/** A path in a config, relative to the config file's folder. */
+export function resolvePath(configFile: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dirname(configFile), path);
+}
+
+export function fixedThreshold(kind: string): number | undefined {
+  return FIXED_THRESHOLD[kind];
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "");
+  if (issue.code === "unrecognized_keys") {
+    return `${path ? `${path}: ` : ""}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  return `${path || "(top level)"}: ${issue.message}`;
+}

@@ -1,0 +1,125 @@
+import {createHash} from "node:crypto";
+import {loadDataset, type Dataset} from "../data/loadDataset.ts";
+import {subset} from "../data/subset.ts";
+import type {Example} from "../data/types.ts";
+import {inspectModelFile} from "../models/gguf.ts";
+import {pairPreset} from "../models/presets.ts";
+import type {GpuSetting} from "../models/runtime.ts";
+import {createTask} from "../tasks/createTask.ts";
+import type {Task} from "../tasks/Task.ts";
+import {TlrError} from "../util/errors.ts";
+import {fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
+
+export interface ModelPlan {
+  path: string;
+  threads?: number;
+  contextSize?: number;
+  gpu?: GpuSetting;
+}
+
+export interface PairPlan {
+  name: string;
+  small: ModelPlan;
+  large: ModelPlan;
+}
+
+export interface DatasetPlan {
+  name: string;
+  split: string;
+  task: Task;
+  /** The evaluated questions, in sweep order (question_index = position here). */
+  examples: Example[];
+  /** All examples of the split (calibration draws from the ones not evaluated). */
+  all: Example[];
+  provenance: Dataset["provenance"];
+}
+
+export interface RouterPlan {
+  kind: string;
+  seed?: number;
+  /** Fixed thresholds, or null when they come from calibration. */
+  thresholds: number[] | null;
+  targets: number[] | null;
+}
+
+/** A config resolved into everything a sweep needs, checked before any model loads. */
+export interface SweepPlan {
+  config: ExperimentConfig;
+  configFile: string;
+  /** sha256 of the resolved config: a results folder belongs to exactly one. */
+  configHash: string;
+  pairs: PairPlan[];
+  datasets: DatasetPlan[];
+  routers: RouterPlan[];
+}
+
+/**
+ * Resolves and checks a config: model files exist and are GGUF (headers only), datasets load and
+ * tasks exist, dataset names are unique. Every failure is one TlrError naming the config field,
+ * raised before a model is loaded.
+ */
+export async function planSweep(config: ExperimentConfig, configFile: string): Promise<SweepPlan> {
+  const field = (path: string, error: unknown): never => {
+    throw new TlrError(`${configFile}: ${path}: ${(error as Error).message}`, {cause: error});
+  };
+  const pairs: PairPlan[] = [];
+  for (const [i, p] of config.pairs.entries()) {
+    let plan: PairPlan;
+    if ("preset" in p) {
+      let preset;
+      try {
+        preset = pairPreset(p.preset);
+      } catch (error) {
+        return field(`pairs[${i}].preset`, error);
+      }
+      plan = {name: p.name ?? p.preset, small: {path: preset.small}, large: {path: preset.large}};
+    } else {
+      const model = (m: typeof p.small): ModelPlan =>
+        typeof m === "string"
+          ? {path: resolvePath(configFile, m)}
+          : {path: resolvePath(configFile, m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
+      plan = {name: p.name, small: model(p.small), large: model(p.large)};
+    }
+    if (pairs.some((q) => q.name === plan.name)) field(`pairs[${i}]`, new Error(`pair name "${plan.name}" is used twice`));
+    for (const role of ["small", "large"] as const) {
+      try {
+        await inspectModelFile(plan[role].path, `${role} model`);
+      } catch (error) {
+        field(`pairs[${i}].${role}`, error);
+      }
+    }
+    pairs.push(plan);
+  }
+
+  const datasets: DatasetPlan[] = [];
+  for (const [i, d] of config.datasets.entries()) {
+    const name = d.name.endsWith(".jsonl") ? resolvePath(configFile, d.name) : d.name;
+    if (datasets.some((x) => x.name === name)) field(`datasets[${i}].name`, new Error(`${name} appears twice: sweep each split or format in its own config`));
+    let task: Task;
+    try {
+      task = createTask(d.task ? `${name}:${d.task}` : name);
+    } catch (error) {
+      return field(`datasets[${i}].task`, error);
+    }
+    let loaded: Dataset;
+    try {
+      loaded = await loadDataset(name, {split: d.split, dataDir: d.dataDir && resolvePath(configFile, d.dataDir), source: d.source, skipBadRows: d.skipBadRows});
+    } catch (error) {
+      return field(`datasets[${i}]`, error);
+    }
+    const examples = subset(loaded.examples, {limit: d.limit, seed: d.seed});
+    datasets.push({name, split: loaded.split, task, examples, all: loaded.examples, provenance: loaded.provenance});
+  }
+
+  const routers = config.routers.map((r): RouterPlan => {
+    const fixed = fixedThreshold(r.kind);
+    return {
+      kind: r.kind,
+      seed: r.seed,
+      thresholds: fixed !== undefined ? [fixed] : r.thresholds ? [...r.thresholds].sort((a, b) => a - b) : null,
+      targets: r.targets ? [...r.targets].sort((a, b) => a - b) : null,
+    };
+  });
+  const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
+  return {config, configFile, configHash, pairs, datasets, routers};
+}

@@ -1,0 +1,270 @@
+import {existsSync, mkdirSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import pLimit from "p-limit";
+import {subset} from "../data/subset.ts";
+import {PredictionMemo} from "../decoding/memo.ts";
+import {sweepTree} from "../decoding/tree.ts";
+import {loadPair, type ModelPair} from "../models/pair.ts";
+import type {LocalModel} from "../models/LocalModel.ts";
+import {encodePrompt} from "../models/TokenModel.ts";
+import {codeVersion, machineInfo} from "../results/provenance.ts";
+import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
+import {createRouter, type RouterSpec} from "../routing/routers.ts";
+import type {Router} from "../routing/Router.ts";
+import {TlrError} from "../util/errors.ts";
+import {sha256File} from "../util/sha256.ts";
+import {calibrate, type Calibrated} from "./calibrate.ts";
+import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
+import {partNames, readPart, writePart} from "./parts.ts";
+import type {DatasetPlan, PairPlan, SweepPlan} from "./plan.ts";
+import {errorRow, runRows} from "./rows.ts";
+import {inShard, type Shard} from "./shard.ts";
+
+export interface SweepProgress {
+  pair: string;
+  dataset: string;
+  /** Questions finished in this process, and to do in this process, over the whole sweep. */
+  done: number;
+  total: number;
+  /** Tokens generated in this process (all runs). */
+  tokens: number;
+  elapsedMs: number;
+}
+
+export interface SweepOptions {
+  /** Output folder. Default: the config's `out`, else results/<name> (plus shard-i-of-n for a shard). */
+  out?: string;
+  shard?: Shard;
+  /** Write finished questions to disk at least every this many questions (default 20) … */
+  flushQuestions?: number;
+  /** … or this many milliseconds (default 30 s). */
+  flushMs?: number;
+  onProgress?: (p: SweepProgress) => void;
+  onInfo?: (message: string) => void;
+}
+
+export interface SweepOutcome {
+  out: string;
+  summary: SummaryRow[];
+  /** Questions run by this process, and found already done in the folder. */
+  ran: number;
+  resumed: number;
+}
+
+/** A thrown error that is a property of one question (a remote model that failed after its retries), not of the sweep. */
+export function isRecordable(error: unknown): boolean {
+  return error instanceof Error && (error as {recordable?: boolean}).recordable === true;
+}
+
+interface RunnableRouter {
+  name: string;
+  router: Router;
+  thresholds: number[];
+  targets: (number | null)[];
+}
+
+/**
+ * Runs a planned sweep: every dataset × pair × router × threshold, plus small-only and
+ * large-only baselines, one question at a time per worker, all thresholds of a router as one
+ * exact trajectory tree and all routers of a question sharing one prediction memo. Finished
+ * questions go to disk in parts as they complete; a sweep started again on the same folder skips
+ * them, so a killed sweep resumes where it stopped. The results files are then rebuilt from
+ * the parts.
+ */
+export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
+  const {config} = plan;
+  const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
+  const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
+  claimFolder(out, plan, options.shard);
+  const done = new Set<string>();
+  for (const name of partNames(out)) for (const q of readPart(out, name, false).questions) done.add(`${q.pair}|${q.dataset}|${q.questionIndex}`);
+
+  const todo = plan.pairs.map((pair) =>
+    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(`${pair.name}|${d.name}|${i}`))),
+  );
+  const total = todo.flat(2).length;
+  const resumed = done.size;
+  if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
+  const start = performance.now();
+  let finished = 0;
+  let tokens = 0;
+
+  for (const [p, pairPlan] of plan.pairs.entries()) {
+    if (todo[p]!.every((qs) => qs.length === 0)) continue;
+    const pair = await loadPair({
+      small: {...pairPlan.small, topK: config.topK},
+      large: {...pairPlan.large, topK: config.topK},
+      onWarning: (w) => options.onInfo?.(`warning: ${w}`),
+    });
+    const workers = [{small: pair.small, large: pair.large}];
+    try {
+      for (let w = 1; w < config.concurrency; w++) workers.push({small: await pair.small.fork(), large: await pair.large.fork()});
+      const models = await modelsMetadata(pairPlan);
+      for (const [d, dataset] of plan.datasets.entries()) {
+        const pending = todo[p]![d]!;
+        if (pending.length === 0) continue;
+        const {routers, calibration} = await prepareRouters(plan, dataset, pair);
+        for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
+        const partMeta = new Map([["tlr.part", JSON.stringify({code: codeVersion(), machine: machineInfo(), shard: options.shard ?? null, models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}})]]);
+        const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
+        const flush = () => {
+          if (buffer.count === 0) return;
+          writePart(out, `p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens, metadata: partMeta});
+          Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
+        };
+        const limit = pLimit(workers.length);
+        const free = [...workers];
+        try {
+          await Promise.all(
+            pending.map((q) =>
+              limit(async () => {
+                const worker = free.pop()!;
+                try {
+                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
+                  buffer.questions.push(...rows.questions);
+                  buffer.tokens.push(...rows.tokens);
+                  buffer.count++;
+                  buffer.first = Math.min(buffer.first, q);
+                  tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+                  finished++;
+                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
+                  if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
+                } finally {
+                  free.push(worker);
+                }
+              }),
+            ),
+          );
+        } finally {
+          flush(); // whatever finished is kept, even when a question failed
+        }
+      }
+    } finally {
+      for (const w of workers.slice(1)) await Promise.all([w.small.dispose(), w.large.dispose()]);
+      await pair.dispose();
+    }
+  }
+
+  const summary = consolidate(out);
+  return {out, summary, ran: finished, resumed};
+}
+
+async function runQuestion(
+  worker: {small: LocalModel; large: LocalModel},
+  pair: ModelPair,
+  dataset: DatasetPlan,
+  pairName: string,
+  routers: RunnableRouter[],
+  q: number,
+  config: SweepPlan["config"],
+): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
+  const example = dataset.examples[q]!;
+  const tokenizer = pair.small.tokenizer;
+  const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
+  const keyOf = (r: RunnableRouter, i: number): RunKey => ({
+    dataset: dataset.name,
+    split: dataset.split,
+    task: dataset.task.name,
+    pair: pairName,
+    router: r.name,
+    routerKind: r.router.kind,
+    threshold: r.thresholds[i]!,
+    target: r.targets[i] ?? null,
+  });
+  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(worker.large, prompt.length)};
+  const questions: QuestionRow[] = [];
+  const tokens: TokenRow[] = [];
+  try {
+    for (const r of routers) {
+      const tree = await sweepTree({
+        prompt,
+        small: worker.small,
+        large: worker.large,
+        tokenizer,
+        router: r.router,
+        thresholds: r.thresholds,
+        maxTokens: config.maxTokens,
+        stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
+        network: config.network,
+        key: example.id,
+        sharedVocabSize: pair.vocabulary.sharedSize,
+        memo,
+      });
+      tree.runs.forEach((run, i) => {
+        const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
+        questions.push(rows.question);
+        tokens.push(...rows.tokens);
+      });
+    }
+  } catch (error) {
+    if (!isRecordable(error)) throw error;
+    const message = (error as Error).message;
+    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
+  }
+  return {questions, tokens};
+}
+
+/** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
+async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: ModelPair): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
+  const routers: RunnableRouter[] = [
+    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
+    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
+  ];
+  const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
+  for (const r of plan.routers) {
+    const router = createRouter((r.kind === "random" ? {kind: "random", seed: r.seed ?? 0} : {kind: r.kind}) as RouterSpec);
+    if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
+    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
+  }
+  let calibration: Calibrated[] = [];
+  if (toCalibrate.length > 0) {
+    const c = plan.config.calibration;
+    const evaluated = new Set(dataset.examples.map((e) => e.id));
+    const pool = c.split && c.split !== dataset.split ? undefined : dataset.all.filter((e) => !evaluated.has(e.id));
+    if (!pool) throw new TlrError(`${plan.configFile}: calibration.split: calibrating on another split than the evaluated one is not supported yet; leave it out to use the evaluation split's other questions`);
+    const examples = subset(pool, {limit: c.limit, seed: c.seed});
+    if (examples.length === 0) throw new TlrError(`${plan.configFile}: calibration: ${dataset.name} has no questions left outside the evaluated subset to calibrate on; lower datasets[].limit`);
+    calibration = await calibrate({
+      routers: toCalibrate.map(({router, targets}) => ({router, targets})),
+      examples,
+      task: dataset.task,
+      small: pair.small,
+      large: pair.large,
+      tokenizer: pair.small.tokenizer,
+      maxTokens: plan.config.maxTokens,
+      stop: [...dataset.task.stop, ...(plan.config.stop ?? [])],
+    });
+    toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
+  }
+  return {routers, calibration};
+}
+
+async function modelsMetadata(pair: PairPlan) {
+  const one = async (path: string) => ({path, sha256: await sha256File(path)});
+  return {small: await one(pair.small.path), large: await one(pair.large.path)};
+}
+
+/** A results folder belongs to one config (and shard): refuse to mix runs. */
+function claimFolder(out: string, plan: SweepPlan, shard: Shard | undefined): void {
+  mkdirSync(out, {recursive: true});
+  const file = join(out, "sweep.json");
+  const state: SweepState = {
+    configHash: plan.configHash,
+    configFile: plan.configFile,
+    shard: shard ?? null,
+    config: plan.config,
+    pairs: plan.pairs.map((p) => p.name),
+    datasets: plan.datasets.map((d) => ({name: d.name, split: d.split, task: d.task.name, questions: d.examples.length, provenance: d.provenance})),
+  };
+  if (existsSync(file)) {
+    const old = readSweepState(out);
+    if (old.configHash !== plan.configHash) {
+      throw new TlrError(`${out} holds a sweep of another config (${old.configFile}); use another --out or delete the folder`);
+    }
+    if (JSON.stringify(old.shard) !== JSON.stringify(state.shard)) {
+      throw new TlrError(`${out} holds shard ${old.shard ? `${old.shard.index}/${old.shard.count}` : "(none)"} of this sweep, not ${shard ? `${shard.index}/${shard.count}` : "the whole"}; use another --out`);
+    }
+    return;
+  }
+  writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
+}
