@@ -22,5 +22,26 @@ export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./decoding/network.ts";
 export {summarizeRecords} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";
+export {loadChatTemplate, type ChatTemplate, type ChatTemplateOptions} from "./models/chatTemplate.ts";
+// Datasets: loaders, sources (data directory, Hugging Face Hub + cache), manifests.
+export type {Choice, Example, ExampleSource} from "./data/types.ts";
+export {loadDataset, type Dataset, type DatasetProvenance, type LoadDatasetOptions} from "./data/loadDataset.ts";
+export {pullDataset, type PullOptions, type PullResult} from "./data/pullDataset.ts";
+export {datasetStats, type SplitStats} from "./data/datasetStats.ts";
+export {listDatasets, type DatasetInfo} from "./data/listDatasets.ts";
+export {DATASET_NAMES, isDatasetName} from "./data/registry.ts";
+export {subset, type SubsetOptions} from "./data/subset.ts";
+export {hubParquetFiles, resolveCommit, type HubOptions} from "./data/hub.ts";
+export {readManifest, type Manifest} from "./data/manifest.ts";
+export type {BadRow} from "./data/rows.ts";
+export {generateToyItems, toyExample, isHeldOut, type ToyItem} from "./data/toyArith.ts";
+export {canonicalNumber} from "./data/gsm8k.ts";
+// Tasks: prompt formats, answer extraction, scoring.
+export type {Extraction, Task} from "./tasks/Task.ts";
+export {createTask, TASK_FORMATS} from "./tasks/createTask.ts";
+export {PROMPT_FORMATS, type PromptFormat} from "./tasks/promptFormats.ts";
+export {extractChoice} from "./tasks/extractChoice.ts";
+export {extractNumber} from "./tasks/extractNumber.ts";
+export {PyRandom} from "./util/PyRandom.ts";
 export {physicalCores} from "./util/cpu.ts";
-export {ContextFullError, TlrError, isTlrError} from "./util/errors.ts";
+export {ContextFullError, DataUnavailableError, TlrError, isTlrError} from "./util/errors.ts";

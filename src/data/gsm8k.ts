@@ -9,7 +9,11 @@ import type {Example} from "./types.ts";
  * "$18.00" → "18", "3.50" → "3.5"). Null when the text is not a number.
  */
 export function canonicalNumber(text: string): string | null {
-  const t = text.trim().replace(/^\$|(?<=\d),(?=\d{3}(\D|$))/g, "").replace(/\.$/, "");
+  const t = text
+    .trim()
+    .replace(/^(-?)\$/, "$1")
+    .replace(/(?<=\d),(?=\d{3}(\D|$))/g, "")
+    .replace(/\.$/, "");
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(t);
   if (!m) return null;
   const whole = m[2]!.replace(/^0+(?=\d)/, "");

@@ -2,7 +2,7 @@ import {existsSync} from "node:fs";
 import {mkdir, readdir, readFile, realpath, writeFile} from "node:fs/promises";
 import {basename, dirname, join, relative, sep} from "node:path";
 import {datasetInfo, downloadFileToCacheDir, getHFHubCachePath, getRepoFolderName, listFiles, type RepoId} from "@huggingface/hub";
-import {TlrError, errorMessage} from "../util/errors.ts";
+import {DataUnavailableError, TlrError, errorMessage} from "../util/errors.ts";
 import {checkSha256} from "./manifest.ts";
 
 /**
@@ -67,7 +67,7 @@ export async function resolveCommit(repo: string, revision: string, options: Hub
   const refPath = join(s.cacheDir, getRepoFolderName(repoDesignation(repo)), "refs", revision);
   if (!options.refresh && existsSync(refPath)) return (await readFile(refPath, "utf8")).trim();
   if (s.offline) {
-    throw new TlrError(`offline: ${repo} (revision ${revision}) is not in the Hugging Face cache ${s.cacheDir}; run \`tlr data pull\` once with a network, or point --cache-dir at a cache that has it`);
+    throw new DataUnavailableError(`offline: ${repo} (revision ${revision}) is not in the Hugging Face cache ${s.cacheDir}; run \`tlr data pull\` once with a network, or point --cache-dir at a cache that has it`);
   }
   const info = await hubCall(s.hubUrl, `resolving ${repo}@${revision}`, () =>
     datasetInfo<"sha">({name: repo, revision, additionalFields: ["sha"], hubUrl: s.hubUrl, accessToken: s.accessToken}),
@@ -117,7 +117,7 @@ async function cachedParquet(snapshot: string, prefix: string, repo: string): Pr
   const dir = join(snapshot, ...prefix.split("/"));
   const names = existsSync(dir) ? ((await readdir(dir, {recursive: true})) as string[]) : [];
   const files = names.filter((n) => n.endsWith(".parquet")).sort();
-  if (files.length === 0) throw new TlrError(`offline: ${dir} holds no parquet files of ${repo}; run \`tlr data pull\` once with a network`);
+  if (files.length === 0) throw new DataUnavailableError(`offline: ${dir} holds no parquet files of ${repo}; run \`tlr data pull\` once with a network`);
   return files.map((n) => join(dir, n));
 }
 

@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {TlrError} from "../util/errors.ts";
+import {DataUnavailableError, TlrError} from "../util/errors.ts";
 import {checkSha256, type Manifest, type ManifestSplit} from "./manifest.ts";
 
 /** One file read from a data directory, checked against the manifest. */
@@ -55,5 +55,5 @@ export function readLocalSplit(dataDir: string, manifest: Manifest, split: strin
   }
   const expected = [...entry.files.map((f) => join(dataDir, f.path)), ...(dir ? [join(dir, "*.parquet")] : [])];
   const looked = expected.length > 0 ? `found neither ${expected.slice(0, 2).join(" nor ")}` : "this split has no local files (it is on the Hub only)";
-  throw new TlrError(`${manifest.name} ${split} in data directory ${dataDir}: ${looked}; point --data-dir (or TLR_DATA_DIR) at a folder laid out like the README's "Datasets" section, or use --source hub`);
+  throw new DataUnavailableError(`${manifest.name} ${split} in data directory ${dataDir}: ${looked}; point --data-dir (or TLR_DATA_DIR) at a folder laid out like the README's "Datasets" section, or use --source hub`);
 }
