@@ -22,7 +22,7 @@ export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./decoding/network.ts";
 export {summarizeRecords} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";
-export {loadChatTemplate, type ChatTemplate, type ChatTemplateOptions} from "./models/chatTemplate.ts";
+export {loadChatTemplate, type ChatEncodeOptions, type ChatTemplate} from "./models/chatTemplate.ts";
 // Datasets: loaders, sources (data directory, Hugging Face Hub + cache), manifests.
 export type {Choice, Example, ExampleSource} from "./data/types.ts";
 export {loadDataset, type Dataset, type DatasetProvenance, type LoadDatasetOptions} from "./data/loadDataset.ts";

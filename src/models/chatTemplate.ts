@@ -4,7 +4,7 @@ import {readHeader} from "./gguf.ts";
 import {getRuntime} from "./runtime.ts";
 import type {Token} from "./TokenModel.ts";
 
-export interface ChatTemplateOptions {
+export interface ChatEncodeOptions {
   /** A system message before the user's. Default: none (templates that insist on one add their own). */
   systemPrompt?: string;
 }
@@ -14,7 +14,7 @@ export interface ChatTemplate {
   /** The node-llama-cpp chat wrapper that renders the template ("JinjaTemplate"). */
   readonly wrapper: string;
   /** `text` as the user's message, then the opening of the model's turn, as token ids (BOS as the template writes it). */
-  encode(text: string): Token[];
+  encode(text: string, options?: ChatEncodeOptions): Token[];
   dispose(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export interface ChatTemplate {
  * vocabulary only. A model without a template is an error: a task's plain prompt is the honest
  * choice then, not a guessed template.
  */
-export async function loadChatTemplate(path: string, options: ChatTemplateOptions = {}): Promise<ChatTemplate> {
+export async function loadChatTemplate(path: string): Promise<ChatTemplate> {
   const header = await readHeader(path, "model");
   if (!header.metadata.tokenizer?.chat_template) {
     throw new TlrError(`${path} has no chat template (GGUF tokenizer.chat_template): use a plain prompt format instead`);
@@ -41,10 +41,10 @@ export async function loadChatTemplate(path: string, options: ChatTemplateOption
   // look-alike built-in wrapper (for Qwen2, ChatML with a BOS the template never writes and
   // without the template's default system message).
   const wrapper = resolveChatWrapper(model, {type: "jinjaTemplate"});
-  const system: ChatHistoryItem[] = options.systemPrompt === undefined ? [] : [{type: "system", text: options.systemPrompt}];
   return {
     wrapper: wrapper.wrapperName,
-    encode(text) {
+    encode(text, options = {}) {
+      const system: ChatHistoryItem[] = options.systemPrompt === undefined ? [] : [{type: "system", text: options.systemPrompt}];
       const chatHistory: ChatHistoryItem[] = [...system, {type: "user", text}, {type: "model", response: []}];
       const {contextText} = wrapper.generateContextState({chatHistory});
       return contextText.tokenize(model.tokenizer) as Token[];

@@ -47,30 +47,37 @@ export function extractChoice(output: string, choices: readonly Choice[]): Extra
 
 /** The label of the choice whose text appears earliest in `text` as a whole word or number (longest on a tie). */
 function findChoiceText(text: string, choices: readonly Choice[]): string | null {
+  const haystack = normalize(text);
   let best: {label: string; at: number; length: number} | null = null;
   for (const c of choices) {
-    const m = choicePattern(c.text)?.exec(text);
-    if (!m) continue;
-    if (!best || m.index < best.at || (m.index === best.at && m[0].length > best.length)) best = {label: c.label, at: m.index, length: m[0].length};
+    // A final period is the choice's punctuation, not part of the answer ("Planetary years will become longer.").
+    const needle = normalize(c.text).replace(/[.!?]+$/, "");
+    if (needle === "") continue;
+    const at = wholeMatch(haystack, needle);
+    if (at < 0) continue;
+    if (!best || at < best.at || (at === best.at && needle.length > best.length)) best = {label: c.label, at, length: needle.length};
   }
   return best?.label ?? null;
 }
 
-const patterns = new Map<string, RegExp | null>();
+/** Lower case, runs of whitespace as one space: "Department  Store" matches "department store". */
+const normalize = (s: string) => s.toLowerCase().replace(/\s+/g, " ").trim();
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const DIGIT = /\p{N}/u;
 
 /**
- * A choice text as a whole word or number: no letter or digit may touch it, nor a digit group
- * continuing a number ("35" is not in "3.5" or "35,000").
+ * The first index of `needle` in `haystack` where no letter or digit touches it and no digit
+ * group continues it ("35" is not in "135", "3.5" or "35,000"); -1 if none.
  */
-function choicePattern(text: string): RegExp | null {
-  let pattern = patterns.get(text);
-  if (pattern === undefined) {
-    // A final period is the choice's punctuation, not part of the answer ("Planetary years will become longer.").
-    const words = text.trim().replace(/[.!?]+$/, "").split(/\s+/).filter(Boolean);
-    const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
-    pattern = body ? new RegExp(`(?<![\\p{L}\\p{N}]|\\p{N}[.,])${body}(?![\\p{L}\\p{N}]|[.,]\\p{N})`, "iu") : null;
-    if (patterns.size > 50_000) patterns.clear();
-    patterns.set(text, pattern);
+function wholeMatch(haystack: string, needle: string): number {
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    const before = haystack[at - 1] ?? "";
+    const after = haystack[at + needle.length] ?? "";
+    if (WORD_CHAR.test(before) || WORD_CHAR.test(after)) continue;
+    if (/[.,]/.test(before) && DIGIT.test(haystack[at - 2] ?? "")) continue;
+    if (/[.,]/.test(after) && DIGIT.test(haystack[at + needle.length + 1] ?? "")) continue;
+    return at;
   }
-  return pattern;
+  return -1;
 }

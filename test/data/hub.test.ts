@@ -143,6 +143,17 @@ describe("the Hugging Face Hub source, end to end against a local server", () =>
     );
   });
 
+  it("a split missing a shard has fewer rows than its manifest: an error, not a silent partial load", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tlr-data-"));
+    const target = join(dataDir, "commonsense_qa/default/validation/0000.parquet");
+    mkdirSync(dirname(target), {recursive: true});
+    writeFileSync(target, files["default/validation/0000.parquet"]!);
+    await expect(loadDataset("commonsense_qa", {dataDir})).rejects.toThrow(
+      "commonsense_qa validation: read 600 rows where datasets/commonsense_qa.json expects 1221: the source differs from the published split; use the published files, pin the manifest's hub revision, or pass --no-verify",
+    );
+    await expect(loadDataset("commonsense_qa", {dataDir, verify: false})).resolves.toMatchObject({examples: {length: 600}});
+  });
+
   it("a data directory may hold the Hub's parquet in its branch layout instead of the original files", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "tlr-data-"));
     for (const [path, bytes] of Object.entries(files)) {
