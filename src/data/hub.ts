@@ -52,7 +52,7 @@ export function hubSettings(options: HubOptions) {
   const env = options.env ?? process.env;
   return {
     cacheDir: options.cacheDir ?? getHFHubCachePath(),
-    hubUrl: options.hubUrl ?? env.HF_ENDPOINT ?? undefined,
+    hubUrl: options.hubUrl ?? (env.HF_ENDPOINT || undefined),
     offline: options.offline ?? env.HF_HUB_OFFLINE === "1",
     accessToken: env.HF_TOKEN || undefined,
   };
@@ -90,7 +90,7 @@ export async function hubParquetFiles(repo: string, revision: string, prefix: st
     // A blob is named after its etag; for LFS files that is the content's sha256, so a damaged download shows.
     const etag = basename(await realpath(local));
     const expected = /^[0-9a-f]{64}$/.test(etag) ? etag : undefined;
-    const sha256 = checkSha256(local, data, expected, `the Hub's etag of ${repo}@${commit.slice(0, 10)}; delete the file and \`tlr data pull\` again`);
+    const sha256 = checkSha256(local, data, expected, `(its blob name, the Hub's sha256 of ${repo}/${relative(snapshot, local)}): a damaged download; delete it and run \`tlr data pull\` again`);
     files.push({path: relative(snapshot, local).split(sep).join("/"), local, sha256, data});
   }
   return {repo, revision, commit, cacheDir: s.cacheDir, files};
@@ -132,13 +132,20 @@ async function hubCall<T>(hubUrl: string | undefined, what: string, call: () => 
   }
 }
 
-/** downloadFileToCacheDir announces each download with console.debug on stdout; a CLI's stdout is for results. */
+/**
+ * downloadFileToCacheDir announces each download with console.debug, which goes to stdout, and a
+ * CLI's stdout is for results. Counted, so overlapping downloads restore it exactly once.
+ */
+let quietDepth = 0;
+let savedDebug = console.debug;
 async function quietly<T>(call: () => Promise<T>): Promise<T> {
-  const debug = console.debug;
-  console.debug = () => {};
+  if (quietDepth++ === 0) {
+    savedDebug = console.debug;
+    console.debug = () => {};
+  }
   try {
     return await call();
   } finally {
-    console.debug = debug;
+    if (--quietDepth === 0) console.debug = savedDebug;
   }
 }

@@ -41,7 +41,7 @@ export interface DatasetProvenance {
   generator?: {seed: number; count: number; heldOut: boolean};
   /** The manifest checked against (datasets/NAME.json), if any. */
   manifest?: string;
-  /** Whether checksums and row counts were checked (false with verify: false, or where the manifest has none). */
+  /** Whether the manifest's checks ran and passed: checksums of the files read, and/or the split's row count (false with verify: false). */
   verified: boolean;
 }
 
@@ -80,12 +80,14 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
 
   // Rows are checked from every source (a Hub revision or a local copy may differ from the published split).
   const regenerated = entry.generator && (options.seed !== undefined || options.count !== undefined);
-  if (verify && entry.rows !== undefined && !regenerated) {
+  const rowsChecked = verify && entry.rows !== undefined && !regenerated;
+  if (rowsChecked) {
     const read = loaded.examples.length + issues.bad.length;
     if (read !== entry.rows) {
       throw new TlrError(`${name} ${split}: read ${read} rows where datasets/${name}.json expects ${entry.rows}: the source differs from the published split; use the published files, pin the manifest's hub revision, or pass --no-verify`);
     }
   }
+  loaded.provenance.verified ||= rowsChecked;
   return {name, split, examples: loaded.examples, skipped: issues.bad.length, badRows: issues.bad, provenance: loaded.provenance};
 }
 
@@ -113,7 +115,7 @@ async function fromHub(spec: DatasetSpec, manifest: Manifest, split: string, ctx
   const label = (path: string) => `hf://datasets/${repo}@${hub.commit.slice(0, 10)}/${path}`;
   const examples = await fromParquet(spec, hub.files.map((f) => ({label: label(f.path), data: f.data})), ctx);
   const files = hub.files.map((f) => ({path: f.path, sha256: f.sha256}));
-  return {examples, provenance: {source: "hub" as const, files, hub: {repo, config, revision, commit: hub.commit, cacheDir: hub.cacheDir}, verified: true}};
+  return {examples, provenance: {source: "hub" as const, files, hub: {repo, config, revision, commit: hub.commit, cacheDir: hub.cacheDir}, verified: false}};
 }
 
 async function fromParquet(spec: DatasetSpec, files: {label: string; data: Uint8Array}[], ctx: Omit<RowContext, "file">): Promise<Example[]> {
@@ -142,7 +144,7 @@ function generate(entry: ManifestSplit, split: string, options: LoadDatasetOptio
   const asPublished = seed === g.seed && count === g.count && g.sha256 !== undefined;
   if (verify && asPublished) {
     const text = items.map((item, i) => pythonJsonDumps(toyTauRecord(item, i)) + "\n").join("");
-    checkSha256(`toy_arith ${split} (seed ${seed}, ${count} items)`, Buffer.from(text), g.sha256, "datasets/toy_arith.json (the generator no longer reproduces the recipe)");
+    checkSha256(`toy_arith ${split} (seed ${seed}, ${count} items)`, Buffer.from(text), g.sha256, "in datasets/toy_arith.json: the generator no longer reproduces the recipe's file, a bug in src/data/toyArith.ts");
   }
   return {examples, provenance: {source: "generated" as const, files: [], generator: {seed, count, heldOut: g.heldOut}, verified: verify && asPublished}};
 }

@@ -1,7 +1,7 @@
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {DataUnavailableError, TlrError} from "../util/errors.ts";
-import {checkSha256, type Manifest, type ManifestSplit} from "./manifest.ts";
+import {checkSha256, manifestMismatch, type Manifest, type ManifestSplit} from "./manifest.ts";
 
 /** One file read from a data directory, checked against the manifest. */
 export interface ReadFile {
@@ -26,7 +26,6 @@ export function dataDirOf(dataDir: string | undefined, env: NodeJS.ProcessEnv): 
  * (the Hub's parquet-branch layout, e.g. commonsense_qa/default/validation/0000.parquet).
  */
 export function readLocalSplit(dataDir: string, manifest: Manifest, split: string, entry: ManifestSplit, verify: boolean): LocalSplit {
-  const what = `datasets/${manifest.name}.json`;
   const present = entry.files.filter((f) => existsSync(join(dataDir, f.path)));
   if (present.length > 0) {
     const missing = entry.files.find((f) => !present.includes(f));
@@ -36,7 +35,7 @@ export function readLocalSplit(dataDir: string, manifest: Manifest, split: strin
       files: entry.files.map((f) => {
         const path = join(dataDir, f.path);
         const data = readFileSync(path);
-        return {path, data, sha256: checkSha256(path, data, verify ? f.sha256 : undefined, what)};
+        return {path, data, sha256: checkSha256(path, data, verify ? f.sha256 : undefined, manifestMismatch(manifest.name))};
       }),
     };
   }
@@ -49,7 +48,7 @@ export function readLocalSplit(dataDir: string, manifest: Manifest, split: strin
       files: parquet.map((n) => {
         const path = join(dir, n);
         const data = readFileSync(path);
-        return {path, data, sha256: checkSha256(path, data, undefined, what)};
+        return {path, data, sha256: checkSha256(path, data, undefined, "")};
       }),
     };
   }

@@ -89,13 +89,18 @@ export function sha256(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** A read file and its checksum, compared with what the manifest expects (unless verification is off). */
-export function checkSha256(file: string, data: Uint8Array, expected: string | undefined, what: string): string {
+/**
+ * The sha256 of a file's bytes, compared with the expected one when given; a mismatch is a
+ * one-line error: "FILE: sha256 X… does not match Y… WHY".
+ */
+export function checkSha256(file: string, data: Uint8Array, expected: string | undefined, why: string): string {
   const actual = sha256(data);
   if (expected !== undefined && actual !== expected) {
-    throw new TlrError(
-      `${file}: sha256 ${actual.slice(0, 12)}… does not match ${expected.slice(0, 12)}… in ${what}: the file is damaged or not the published one; replace it with the original (or pass --no-verify to use it anyway)`,
-    );
+    throw new TlrError(`${file}: sha256 ${actual.slice(0, 12)}… does not match ${expected.slice(0, 12)}… ${why}`);
   }
   return actual;
 }
+
+/** Why a data-directory file's checksum matters and what to do. */
+export const manifestMismatch = (name: string) =>
+  `in datasets/${name}.json: the file is damaged or not the published one; replace it with the original (or pass --no-verify to use it anyway)`;
