@@ -1,7 +1,7 @@
 import {z} from "zod";
 import {multipleChoice, type ChoiceCount} from "./choices.ts";
 import type {DatasetSpec} from "./DatasetSpec.ts";
-import {checkRow, jsonLines, lineCount, type RowContext, type RowResult} from "./rows.ts";
+import {checkRow, jsonlExamples, lineCount, type RowContext, type RowResult} from "./rows.ts";
 import type {Example} from "./types.ts";
 
 /** MosaicML llm-foundry's evaluation format (ARC, OpenBookQA): `{query, choices: [...], gold: index}`, no ids. */
@@ -12,14 +12,8 @@ const FoundryRow = z.object({query: z.string().min(1), choices: z.array(z.string
  * ARC's queries start with "Question: ", which the prompt formats add themselves, so it is cut.
  */
 export function foundryExamples(text: string, ctx: RowContext, expected: ChoiceCount, start = 0): Example[] {
-  const examples: Example[] = [];
-  for (const {line, value} of jsonLines(text, ctx)) {
-    // Ids follow the line, so skipping a bad row never renumbers the rows after it.
-    const result = foundryExample(value, line, `${ctx.split}-${start + line - 1}`, ctx, expected);
-    if (result.ok) examples.push(result.value);
-    else ctx.issues.report(ctx.file, `line ${line}`, result.reason);
-  }
-  return examples;
+  // Ids follow the line, so skipping a bad row never renumbers the rows after it.
+  return jsonlExamples(text, ctx, (value, line) => foundryExample(value, line, `${ctx.split}-${start + line - 1}`, ctx, expected));
 }
 
 function foundryExample(value: unknown, line: number, id: string, ctx: RowContext, expected: ChoiceCount): RowResult<Example> {

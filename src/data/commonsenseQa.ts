@@ -1,7 +1,7 @@
 import {z} from "zod";
 import {multipleChoice, type ChoiceCount} from "./choices.ts";
 import type {DatasetSpec} from "./DatasetSpec.ts";
-import {checkRow, jsonLines, type RowContext, type RowResult} from "./rows.ts";
+import {checkRow, jsonlExamples, type RowContext, type RowResult} from "./rows.ts";
 import type {Example} from "./types.ts";
 
 /** CommonsenseQA's original (TAU) row: `{answerKey, id, question: {question_concept, choices: [{label, text}], stem}}`. */
@@ -30,18 +30,12 @@ const HubRow = z.object({
  * first good row, so every row of one file has as many choices as the first.
  */
 export function tauExamples(text: string, ctx: RowContext, expected: ChoiceCount | "first-row"): Example[] {
-  const examples: Example[] = [];
   let count = expected === "first-row" ? undefined : expected;
-  for (const {line, value} of jsonLines(text, ctx)) {
+  return jsonlExamples(text, ctx, (value, line) => {
     const result = tauExample(value, line, ctx, count ?? {min: 2, max: 10});
-    if (!result.ok) {
-      ctx.issues.report(ctx.file, `line ${line}`, result.reason);
-      continue;
-    }
-    count ??= result.value.choices.length;
-    examples.push(result.value);
-  }
-  return examples;
+    if (result.ok) count ??= result.value.choices.length;
+    return result;
+  });
 }
 
 function tauExample(value: unknown, line: number, ctx: RowContext, expected: ChoiceCount): RowResult<Example> {

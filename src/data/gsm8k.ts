@@ -1,6 +1,6 @@
 import {z} from "zod";
 import type {DatasetSpec} from "./DatasetSpec.ts";
-import {bad, checkRow, jsonLines, type RowContext, type RowResult} from "./rows.ts";
+import {bad, checkRow, jsonlExamples, type RowContext, type RowResult} from "./rows.ts";
 import type {Example} from "./types.ts";
 
 /**
@@ -41,16 +41,10 @@ export const gsm8k: DatasetSpec = {
   name: "gsm8k",
   kind: "numeric",
   defaultFormat: "qa",
-  fromFiles(files, ctx) {
-    return files.flatMap((f) => {
-      const examples: Example[] = [];
-      for (const {line, value} of jsonLines(f.text, {...ctx, file: f.path})) {
-        const result = gsm8kExample(value, `${ctx.split}-${line - 1}`, {...ctx, file: f.path}, {line});
-        if (result.ok) examples.push(result.value);
-        else ctx.issues.report(f.path, `line ${line}`, result.reason);
-      }
-      return examples;
-    });
-  },
+  fromFiles: (files, ctx) =>
+    files.flatMap((f) => {
+      const fileCtx = {...ctx, file: f.path};
+      return jsonlExamples(f.text, fileCtx, (value, line) => gsm8kExample(value, `${ctx.split}-${line - 1}`, fileCtx, {line}));
+    }),
   fromHubRow: (record, at, ctx) => gsm8kExample(record, `${ctx.split}-${at.index}`, ctx, {row: at.row}),
 };

@@ -2,7 +2,7 @@ import {z} from "zod";
 import {TlrError} from "../util/errors.ts";
 import {multipleChoice} from "./choices.ts";
 import type {DatasetSpec, SplitFile} from "./DatasetSpec.ts";
-import {bad, checkRow, jsonLines, lineCount, textLines, type RowContext, type RowResult} from "./rows.ts";
+import {bad, checkRow, jsonlExamples, lineCount, textLines, type RowContext, type RowResult} from "./rows.ts";
 import type {Example} from "./types.ts";
 
 /** A PIQA row: a goal and two solutions; the gold index (0 or 1) comes from a separate labels file, or `label` on the Hub. */
@@ -35,17 +35,12 @@ export const piqa: DatasetSpec = {
     if (labelFile && labels.length !== lines) {
       throw new TlrError(`${labelFile.path} has ${labels.length} labels for the ${lines} lines of ${rows.path}: they pair line by line; replace both with the published files`);
     }
-    const examples: Example[] = [];
-    for (const {line, value} of jsonLines(rows.text, {...ctx, file: rows.path})) {
+    const fileCtx = {...ctx, file: rows.path};
+    return jsonlExamples(rows.text, fileCtx, (value, line) => {
       const label = labels[line - 1] ?? null;
-      const result =
-        typeof label === "string"
-          ? bad(`its label ${JSON.stringify(label)} (line ${line} of ${labelFile!.path}) is not 0 or 1`)
-          : piqaExample(value, label, `${ctx.split}-${line - 1}`, {...ctx, file: rows.path}, {line});
-      if (result.ok) examples.push(result.value);
-      else ctx.issues.report(rows.path, `line ${line}`, result.reason);
-    }
-    return examples;
+      if (typeof label === "string") return bad(`its label ${JSON.stringify(label)} (line ${line} of ${labelFile!.path}) is not 0 or 1`);
+      return piqaExample(value, label, `${ctx.split}-${line - 1}`, fileCtx, {line});
+    });
   },
   fromHubRow(record, at, ctx) {
     const label = HubLabel.safeParse(record.label);

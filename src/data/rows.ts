@@ -1,5 +1,6 @@
 import type {z} from "zod";
 import {TlrError} from "../util/errors.ts";
+import type {Example} from "./types.ts";
 
 /** A row that could not become an example: where it is and why. */
 export interface BadRow {
@@ -71,4 +72,15 @@ export function* jsonLines(text: string, ctx: RowContext): Generator<{line: numb
       ctx.issues.report(ctx.file, `line ${i + 1}`, `not valid JSON (${(error as Error).message})`);
     }
   }
+}
+
+/** Examples from a JSONL text: each parsed line through `toExample`; bad lines are reported with their number. */
+export function jsonlExamples(text: string, ctx: RowContext, toExample: (value: unknown, line: number) => RowResult<Example>): Example[] {
+  const examples: Example[] = [];
+  for (const {line, value} of jsonLines(text, ctx)) {
+    const result = toExample(value, line);
+    if (result.ok) examples.push(result.value);
+    else ctx.issues.report(ctx.file, `line ${line}`, result.reason);
+  }
+  return examples;
 }
