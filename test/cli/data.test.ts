@@ -1,10 +1,10 @@
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {commonsenseQaParquet, readTauRows} from "../data/commonsenseQaParquet.ts";
 import {commitId, startFakeHub, type FakeHub} from "../data/fakeHub.ts";
 import {sharedPath} from "../helpers.ts";
+import {tempDir} from "../tempDir.ts";
 import {tlr} from "./run.ts";
 
 /** No data directory or Hub settings leak in from the developer's environment. */
@@ -76,9 +76,8 @@ describe("bad rows: an error naming file and line (exit 2), or skipped and count
       if (i === 6 && which.includes(7)) row.question.choices.pop();
       return JSON.stringify(row);
     });
-  const dir = mkdtempSync(join(tmpdir(), "tlr-bad-"));
   const file = (name: string, which: number[]) => {
-    const path = join(dir, name);
+    const path = join(tempDir("tlr-bad-"), name);
     writeFileSync(path, broken(which).join("\n") + "\n");
     return path;
   };
@@ -108,7 +107,7 @@ describe("bad rows: an error naming file and line (exit 2), or skipped and count
   });
 
   it("in a data directory: the checksum catches the edit first; with --no-verify the bad row is named", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "tlr-data-"));
+    const dataDir = tempDir("tlr-data-");
     const target = join(dataDir, "commonsense_qa/dev_rand_split.jsonl");
     mkdirSync(dirname(target), {recursive: true});
     const all = readFileSync(sharedPath("data/commonsense_qa/dev_rand_split.jsonl"), "utf8").split("\n");
@@ -133,7 +132,7 @@ describe("tlr data pull, then offline reads of the Hugging Face cache", () => {
   afterAll(() => hub.close());
 
   it("pull downloads and pins; stats and show then read the cache offline", async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), "tlr-hf-"));
+    const cacheDir = tempDir("tlr-hf-");
     const pull = await data(["pull", "commonsense_qa", "--split", "validation", "--hub-url", hub.url, "--cache-dir", cacheDir]);
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.stdout).toBe(`tau/commonsense_qa refs/convert/parquet → ${commit} (pinned in ${cacheDir})\n  validation          1221 rows  default/validation/0000.parquet\n`);

@@ -1,10 +1,10 @@
 import {createHash} from "node:crypto";
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
 import {loadDataset, pullDataset, type Example} from "../../src/index.ts";
 import {sharedPath} from "../helpers.ts";
+import {tempDir} from "../tempDir.ts";
 import {commonsenseQaParquet, readTauRows} from "./commonsenseQaParquet.ts";
 import {commitId, startFakeHub, type FakeHub} from "./fakeHub.ts";
 
@@ -33,7 +33,7 @@ afterEach(async () => {
 async function hubAndCache() {
   const hub = await startFakeHub({repo: REPO, branches: {[BRANCH]: FIRST}, files: {...files}});
   servers.push(hub);
-  return {hub, cacheDir: mkdtempSync(join(tmpdir(), "tlr-hf-cache-"))};
+  return {hub, cacheDir: tempDir("tlr-hf-cache-")};
 }
 
 /** What a model sees of an example: everything but where it was read from. */
@@ -113,7 +113,7 @@ describe("the Hugging Face Hub source, end to end against a local server", () =>
 
   it("offline without a cached copy is a one-line error that says to pull first, without touching the network", async () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
-    const cacheDir = mkdtempSync(join(tmpdir(), "tlr-hf-empty-"));
+    const cacheDir = tempDir("tlr-hf-empty-");
     await expect(loadDataset("commonsense_qa", {source: "hub", offline: true, cacheDir})).rejects.toThrow(
       new RegExp(`^offline: ${REPO} \\(revision ${BRANCH}\\) is not in the Hugging Face cache .*run \`tlr data pull\``),
     );
@@ -144,7 +144,7 @@ describe("the Hugging Face Hub source, end to end against a local server", () =>
   });
 
   it("a split missing a shard has fewer rows than its manifest: an error, not a silent partial load", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "tlr-data-"));
+    const dataDir = tempDir("tlr-data-");
     const target = join(dataDir, "commonsense_qa/default/validation/0000.parquet");
     mkdirSync(dirname(target), {recursive: true});
     writeFileSync(target, files["default/validation/0000.parquet"]!);
@@ -155,7 +155,7 @@ describe("the Hugging Face Hub source, end to end against a local server", () =>
   });
 
   it("a data directory may hold the Hub's parquet in its branch layout instead of the original files", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "tlr-data-"));
+    const dataDir = tempDir("tlr-data-");
     for (const [path, bytes] of Object.entries(files)) {
       const target = join(dataDir, "commonsense_qa", path);
       mkdirSync(dirname(target), {recursive: true});

@@ -1,9 +1,9 @@
-import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {loadDataset, type Dataset} from "../../src/index.ts";
 import {sharedPath} from "../helpers.ts";
+import {tempDir} from "../tempDir.ts";
 
 const dataDir = () => sharedPath("data");
 const load = (name: string, split?: string) => loadDataset(name, {dataDir: dataDir(), split});
@@ -119,7 +119,7 @@ describe("loaders read every benchmark from $TLR_SHARED/data", () => {
 
 /** A data directory holding one published file, optionally changed. */
 function dataDirWith(relative: string, edit?: (text: string) => string): string {
-  const dir = mkdtempSync(join(tmpdir(), "tlr-data-"));
+  const dir = tempDir("tlr-data-");
   const target = join(dir, relative);
   mkdirSync(dirname(target), {recursive: true});
   if (edit) writeFileSync(target, edit(readFileSync(sharedPath("data", relative), "utf8")));
