@@ -26,5 +26,44 @@ export {PathAccount, type StepOutcome} from "./decoding/account.ts";
 export {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./decoding/network.ts";
 export {summarizeRecords} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";
+export {loadChatTemplate, type ChatEncodeOptions, type ChatTemplate} from "./models/chatTemplate.ts";
+// Datasets: loaders, sources (data directory, Hugging Face Hub + cache), manifests.
+export type {Choice, Example, ExampleSource} from "./data/types.ts";
+export {loadDataset, type Dataset, type DatasetProvenance, type LoadDatasetOptions} from "./data/loadDataset.ts";
+export {pullDataset, type PullOptions, type PullResult} from "./data/pullDataset.ts";
+export {datasetStats, type SplitStats} from "./data/datasetStats.ts";
+export {listDatasets, type DatasetInfo} from "./data/listDatasets.ts";
+export {DATASET_NAMES, isDatasetName} from "./data/registry.ts";
+export {subset, type SubsetOptions} from "./data/subset.ts";
+export {hubParquetFiles, resolveCommit, type HubOptions} from "./data/hub.ts";
+export {readManifest, type Manifest} from "./data/manifest.ts";
+export type {BadRow} from "./data/rows.ts";
+export {generateToyItems, toyExample, isHeldOut, type ToyItem} from "./data/toyArith.ts";
+export {canonicalNumber} from "./data/gsm8k.ts";
+// Tasks: prompt formats, answer extraction, scoring.
+export type {Extraction, Task} from "./tasks/Task.ts";
+export {createTask, TASK_FORMATS} from "./tasks/createTask.ts";
+export {PROMPT_FORMATS, type PromptFormat} from "./tasks/promptFormats.ts";
+export {extractChoice} from "./tasks/extractChoice.ts";
+export {extractNumber} from "./tasks/extractNumber.ts";
+// Sweeps: configs, the runner, resume, shards.
+export {ExperimentSchema, experimentJsonSchema, loadExperiment, parseExperiment, resolvePath, type ExperimentConfig, type RouterConfig} from "./sweep/config.ts";
+export {planSweep, type DatasetPlan, type PairPlan, type RouterPlan, type SweepPlan} from "./sweep/plan.ts";
+export {runSweep, isRecordable, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
+export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrate.ts";
+export {consolidate, readSweepState, type SweepState} from "./sweep/consolidate.ts";
+export {mergeSweeps} from "./sweep/merge.ts";
+export {parseShard, inShard, type Shard} from "./sweep/shard.ts";
+export {PAIR_PRESETS, pairPreset, type PairPreset} from "./models/presets.ts";
+// Results: Arrow files, schema, summaries, tables.
+export {readResults, writeResults, type Results, type ResultsMetadata} from "./results/resultsFolder.ts";
+export {readArrowFile, writeArrowFile} from "./results/arrowFile.ts";
+export {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type RunKey, type SummaryRow, type TokenRow} from "./results/schema.ts";
+export {buildTable, readTable, type Column, type ColumnType} from "./results/columns.ts";
+export {summarize, wilsonInterval} from "./results/summarize.ts";
+export {formatSummary} from "./results/formatTable.ts";
+export {codeVersion, machineInfo, type CodeVersion, type MachineInfo} from "./results/provenance.ts";
+export {sha256File} from "./util/sha256.ts";
+export {PyRandom} from "./util/PyRandom.ts";
 export {physicalCores} from "./util/cpu.ts";
-export {ContextFullError, TlrError, isTlrError} from "./util/errors.ts";
+export {ContextFullError, DataUnavailableError, TlrError, isTlrError} from "./util/errors.ts";

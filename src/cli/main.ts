@@ -1,6 +1,7 @@
 import {Command, CommanderError} from "commander";
 import {setNativeLogEcho} from "../models/runtime.ts";
 import {isTlrError} from "../util/errors.ts";
+import {dataCommand} from "./data.ts";
 import {generateCommand} from "./generate.ts";
 import {mergeCommand} from "./merge.ts";
 import {summaryCommand} from "./summary.ts";
@@ -18,8 +19,14 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput(output(io))
     .exitOverride()
     .hook("preAction", (cmd) => setNativeLogEcho(Boolean(cmd.opts().verbose)));
-  for (const command of [generateCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput(output(io)));
+  // Subcommands (data list, data show…) need the same settings: commander does not pass them down.
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput(output(io));
+    command.commands.forEach(configure);
+  };
+  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io)]) {
+    configure(command);
+    program.addCommand(command);
   }
   return program;
 }

@@ -36,8 +36,10 @@ export function buildTable<R>(columns: readonly Column<R>[], rows: readonly R[],
     if (c.type === "i64") values = values.map((v) => BigInt(v as number));
     vectors[c.name] = vectorFromArray(values, arrowType(c.type) as never);
   }
-  const table: Table = rows.length > 0 ? (makeTable(vectors as never) as unknown as Table) : new Table(schemaOf(columns));
-  return new Table(schemaOf(columns, metadata), table.batches);
+  if (rows.length === 0) return new Table(schemaOf(columns, metadata));
+  const table = makeTable(vectors as never) as unknown as Table;
+  // The batches carry the fields vectorFromArray built from the explicit types; attach the metadata.
+  return new Table(new Schema(table.schema.fields, metadata), table.batches);
 }
 
 /** Rows back from a table, converted to plain JS values (numbers, strings, arrays, null). */

@@ -81,6 +81,9 @@ export function writeResults(dir: string, rows: {summary: SummaryRow[]; question
  */
 export function readResults(dir: string, options: {tokens?: boolean} = {}): Results {
   if (!existsSync(dir)) throw new TlrError(`results folder not found: ${dir}`);
+  for (const name of Object.values(RESULT_FILES)) {
+    if (!existsSync(join(dir, name))) throw new TlrError(`results file not found: ${join(dir, name)}`);
+  }
   const read = (name: string): Table => readArrowFile(join(dir, name));
   const summaryFile = join(dir, RESULT_FILES.summary);
   const summary = read(RESULT_FILES.summary);

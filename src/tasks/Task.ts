@@ -17,7 +17,7 @@ export interface Task {
   readonly name: string;
   /** The dataset it reads. */
   readonly dataset: string;
-  /** The prompt format, e.g. "citer", "letter", "chat", "toy-arith". */
+  /** The prompt format: "citer", "letter", "toy" (multiple choice) or "qa" (GSM8K). A chat template is applied on top by `loadChatTemplate`. */
   readonly format: string;
   /** The prompt text for an example (without BOS: `encodePrompt` adds it where the model wants one). */
   prompt(example: Example): string;

@@ -16,6 +16,11 @@ export class ContextFullError extends TlrError {
   override readonly name = "ContextFullError";
 }
 
+/** A dataset split that this source does not hold (no local files, not in the offline cache): `data stats` lists it as absent. */
+export class DataUnavailableError extends TlrError {
+  override readonly name = "DataUnavailableError";
+}
+
 export function isTlrError(error: unknown): error is TlrError {
   return error instanceof TlrError;
 }
