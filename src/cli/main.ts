@@ -3,6 +3,7 @@ import {setNativeLogEcho} from "../models/runtime.ts";
 import {isTlrError} from "../util/errors.ts";
 import {generateCommand} from "./generate.ts";
 import {processIO, type CliIO} from "./io.ts";
+import {serveCommand} from "./serve.ts";
 
 /** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
 export const EXIT_USAGE = 2;
@@ -15,7 +16,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput(output(io))
     .exitOverride()
     .hook("preAction", (cmd) => setNativeLogEcho(Boolean(cmd.opts().verbose)));
-  for (const command of [generateCommand(io)]) {
+  for (const command of [generateCommand(io), serveCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput(output(io)));
   }
   return program;

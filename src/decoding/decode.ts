@@ -1,7 +1,7 @@
 import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
 import {routes, type Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import {DEFAULT_NETWORK, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {DEFAULT_NETWORK, jitterMs, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
 import {summarizeRecords} from "./stats.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
@@ -89,9 +89,10 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     let netMs = 0, bytesUp = 0, bytesDown = 0;
     if (routed && l) {
       id = l.prediction.token;
-      bytesUp = protocol.requestBytes(transcript.slice(largeKnows));
-      bytesDown = protocol.replyBytes(l.prediction);
-      netMs = transferMs(network, bytesUp, bytesDown);
+      const wire = {transcript, known: largeKnows, tokenizer};
+      bytesUp = protocol.requestBytes(transcript.slice(largeKnows), wire);
+      bytesDown = protocol.replyBytes(l.prediction, wire);
+      netMs = transferMs(network, bytesUp, bytesDown) + jitterMs(network, key, step);
       largeKnows = transcript.length + 1; // the server knows the token it produced
     }
     if (!Number.isInteger(id) || id < 0 || id >= vocabBound) {
@@ -119,6 +120,7 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
       bytesDown,
       tMs: clock,
     };
+    if (routed && l?.wire) record.wire = l.wire; // measured, where the large model is remote
     records.push(record);
     transcript.push(id);
     text += piece;

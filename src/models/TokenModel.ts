@@ -33,8 +33,31 @@ export interface NextResult {
   prediction: Readonly<Prediction>;
   /** Transcript tokens this call evaluated to catch up (its catch-up size; 0 when served from cache). */
   evaluated: number;
-  /** Wall time of the call in milliseconds. */
+  /**
+   * Compute time of the call in milliseconds: wall time for a local model; for a remote one,
+   * the server's own compute time where it reports it (else the HTTP round trip).
+   */
   ms: number;
+  /** Remote backends only: what the call really cost on the wire. */
+  wire?: WireUse;
+}
+
+/** Measured traffic of one or more remote calls (sums over calls). */
+export interface WireUse {
+  /** HTTP requests made, retries and session replays included. */
+  requests: number;
+  /** Bytes written to and read from the socket: request line, headers and bodies. */
+  bytesUp: number;
+  bytesDown: number;
+  /** Body bytes alone (the protocol's payload, which the simulated byte models count). */
+  bodyBytesUp: number;
+  bodyBytesDown: number;
+  /** Real elapsed time of the call(s), retries and back-off included. */
+  ms: number;
+  /** Failed attempts that were retried. */
+  retries: number;
+  /** Times the whole prefix was resent because the server had lost the session (evicted or restarted). */
+  resends: number;
 }
 
 export interface ModelInfo {

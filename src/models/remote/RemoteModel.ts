@@ -1,0 +1,249 @@
+import {randomBytes} from "node:crypto";
+import type {LimitFunction} from "p-limit";
+import {ContextFullError, TlrError} from "../../util/errors.ts";
+import {commonPrefixLength} from "../LocalModel.ts";
+import type {ModelInfo, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import type {HttpClient, HttpExchange} from "./HttpClient.ts";
+import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
+import {RemoteError} from "./RemoteError.ts";
+import {withRetries, type RetryPolicy} from "./retry.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply, sessionRequestBody} from "./sessionWire.ts";
+import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
+
+/**
+ * How a client talks to the server:
+ *   session      tlr serve's incremental sessions: only the ids the server has not seen
+ *   llama        llama-server's native POST /completion, token-id prompts
+ *   openai       POST /v1/completions, token-id prompts (llama-server, vLLM, SGLang, tlr serve)
+ *   openai-text  POST /v1/completions with the whole decoded text (the paper's demo; lossy)
+ */
+export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text";
+export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text"];
+
+const STATELESS: Record<Exclude<RemoteProtocol, "session">, StatelessProtocol> = {
+  llama: LLAMA_COMPLETION,
+  openai: OPENAI_COMPLETIONS,
+  "openai-text": OPENAI_TEXT,
+};
+
+/** What the models of one connection share (see `connectRemote`). */
+export interface RemoteLink {
+  http: HttpClient;
+  protocol: RemoteProtocol;
+  info: ModelInfo;
+  topK: number;
+  retry: RetryPolicy;
+  /** Caps the requests in flight to this server across all its models (questions). */
+  limit: LimitFunction;
+  request: RequestContext;
+}
+
+interface CallResult {
+  parsed: ParsedLogprobs;
+  computeMs: number | undefined;
+  evaluated: number | undefined;
+}
+
+/**
+ * The large model behind HTTP, as a `TokenModel`. One instance is one client state: a session
+ * on `tlr serve`, or a stream of stateless requests whose prefix the server caches. Failures
+ * are retried with back-off (`RetryPolicy`); a call that still fails throws a `RemoteError`.
+ * A session the server lost (evicted, restarted) is rebuilt by resending the prefix with its
+ * original batch schedule, which the caller sees only in `wire.resends`.
+ */
+export class RemoteModel implements TokenModel {
+  readonly info: ModelInfo;
+  /** This client's session id on `tlr serve` (random, 16 hex digits). */
+  readonly session = randomBytes(SESSION_ID_LENGTH / 2).toString("hex");
+  /** Session protocol: the server's token list as this client knows it (the evaluated tokens plus its last produced token). */
+  private serverTokens: Token[] = [];
+  /** Session protocol: where the server's evaluation batches ended, to replay them after a lost session. */
+  private batchEnds: number[] = [];
+  /** Stateless protocols: the last prompt sent (what the server's prefix cache should hold). */
+  private lastPrompt: Token[] = [];
+  private cached: {transcript: Token[]; prediction: Prediction} | undefined;
+
+  constructor(private readonly link: RemoteLink) {
+    this.info = link.info;
+  }
+
+  get protocol(): RemoteProtocol {
+    return this.link.protocol;
+  }
+
+  async next(transcript: readonly Token[]): Promise<NextResult> {
+    const start = performance.now();
+    this.check(transcript);
+    if (this.cached && sameIds(this.cached.transcript, transcript)) {
+      return {prediction: this.cached.prediction, evaluated: 0, ms: 0, wire: emptyWire()};
+    }
+    this.cached = undefined;
+    const wire = emptyWire();
+    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire) : () => this.statelessCall(transcript, wire);
+    const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    wire.ms = performance.now() - start;
+    const {parsed} = result;
+    if (parsed.token >= this.info.vocabSize || !parsed.top.every((t) => t.id < this.info.vocabSize)) {
+      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${this.info.vocabSize}`);
+    }
+    const prediction = predictionFromLogprobs(parsed, this.link.topK);
+    this.cached = {transcript: [...transcript], prediction};
+    return {prediction, evaluated: result.evaluated ?? this.estimateEvaluated(transcript), ms: result.computeMs ?? wire.ms, wire};
+  }
+
+  private check(transcript: readonly Token[]): void {
+    const n = transcript.length;
+    if (n === 0) throw new TlrError(`${this.info.name}: cannot predict after an empty transcript (a prompt needs at least one token)`);
+    if (n > this.info.contextSize) {
+      throw new ContextFullError(`${this.info.name}: transcript of ${n} tokens exceeds the server's context of ${this.info.contextSize} tokens`);
+    }
+    for (const id of transcript) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) {
+        throw new TlrError(`${this.info.name}: token id ${id} is outside its vocabulary of ${this.info.vocabSize}`);
+      }
+    }
+  }
+
+  private async sessionCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+    const keep = commonPrefixLength(this.serverTokens, transcript);
+    let ex = await this.post("/session/next", sessionRequestBody(this.session, keep, transcript.slice(keep)), wire);
+    const n = transcript.length;
+    let batchEnds = this.batchEnds.filter((e) => e <= keep);
+    let replayed = false;
+    if (ex.status === 404 && errorCode(ex) === "unknown-session") {
+      // The server lost this session: resend the prefix, replaying the batches it was evaluated in.
+      wire.resends++;
+      if (batchEnds.at(-1) !== n) batchEnds.push(n);
+      const batches = batchEnds.map((e, i) => e - (i === 0 ? 0 : batchEnds[i - 1]!));
+      ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, batches), wire);
+      replayed = true;
+    }
+    const reply = this.parseJson(ex, SessionNextReply);
+    const evaluated = numberHeader(ex, EVALUATED_HEADER);
+    if (!replayed && evaluated !== undefined && evaluated > 0) {
+      const from = n - evaluated;
+      batchEnds = batchEnds.filter((e) => e <= from);
+      if (from > 0 && batchEnds.at(-1) !== from) batchEnds.push(from);
+      batchEnds.push(n);
+    }
+    this.batchEnds = batchEnds;
+    this.serverTokens = [...transcript, reply.token];
+    return {
+      parsed: {token: reply.token, top: reply.top.map(([id, logprob]) => ({id, logprob}))},
+      computeMs: serverTimingMs(ex),
+      evaluated,
+    };
+  }
+
+  private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+    const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
+    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
+    const json = this.parseJson(ex);
+    const reply = protocol.parse(json);
+    if (typeof reply === "string") throw this.malformed(ex, reply);
+    this.lastPrompt = [...transcript];
+    return reply;
+  }
+
+  private async post(path: string, body: string, wire: WireUse): Promise<HttpExchange> {
+    const ex = await this.link.http.request("POST", path, body);
+    wire.requests++;
+    wire.bytesUp += ex.bytesUp;
+    wire.bytesDown += ex.bytesDown;
+    wire.bodyBytesUp += ex.bodyBytesUp;
+    wire.bodyBytesDown += ex.bodyBytesDown;
+    return ex;
+  }
+
+  /** The reply's JSON, validated; HTTP errors become `RemoteError`s (5xx retryable, 4xx not). */
+  private parseJson<T = unknown>(ex: HttpExchange, schema?: {safeParse(v: unknown): {success: true; data: T} | {success: false; error: {issues: {path: PropertyKey[]; message: string}[]}}}): T {
+    const url = this.link.http.base.href;
+    if (ex.status >= 500 || ex.status === 429 || ex.status === 408) {
+      throw new RemoteError("http", url, `${url} answered HTTP ${ex.status}${serverMessage(ex)}`, {status: ex.status});
+    }
+    if (ex.status >= 400) {
+      const hint = ex.status === 401 || ex.status === 403 ? " (give the server's token with --api-key or TLR_API_KEY)" : "";
+      throw new RemoteError("rejected", url, `${url} refused the request: HTTP ${ex.status}${serverMessage(ex)}${hint}`, {status: ex.status});
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(ex.text);
+    } catch {
+      throw this.malformed(ex, `the body is not JSON (${JSON.stringify(ex.text.slice(0, 60))})`);
+    }
+    if (!schema) return json as T;
+    const r = schema.safeParse(json);
+    if (!r.success) {
+      const i = r.error.issues[0];
+      throw this.malformed(ex, `${i?.path.join(".") || "body"}: ${i?.message ?? "unexpected shape"}`);
+    }
+    return r.data;
+  }
+
+  private malformed(ex: HttpExchange, why: string): RemoteError {
+    const url = this.link.http.base.href;
+    return new RemoteError("malformed", url, `${url} answered HTTP ${ex.status} with an unusable body: ${why}`, {status: ex.status});
+  }
+
+  /** Catch-up size when the server does not report it: what its prefix cache should have lacked. */
+  private estimateEvaluated(transcript: readonly Token[]): number {
+    const held = this.link.protocol === "session" ? this.serverTokens.slice(0, -1) : this.lastPrompt;
+    return transcript.length - Math.min(commonPrefixLength(held, transcript), transcript.length - 1);
+  }
+
+  /** Forgets this client's state; a session is closed on the server (best effort). */
+  async reset(): Promise<void> {
+    const had = this.serverTokens.length > 0;
+    this.serverTokens = [];
+    this.batchEnds = [];
+    this.lastPrompt = [];
+    this.cached = undefined;
+    if (had && this.link.protocol === "session") {
+      await this.link.http.request("POST", "/session/close", JSON.stringify({session: this.session})).catch(() => undefined);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.reset();
+  }
+}
+
+export function emptyWire(): WireUse {
+  return {requests: 0, bytesUp: 0, bytesDown: 0, bodyBytesUp: 0, bodyBytesDown: 0, ms: 0, retries: 0, resends: 0};
+}
+
+function sameIds(a: readonly Token[], b: readonly Token[]): boolean {
+  return a.length === b.length && commonPrefixLength(a, b) === a.length;
+}
+
+function errorCode(ex: HttpExchange): string | undefined {
+  try {
+    return (JSON.parse(ex.text) as {error?: {code?: string}}).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server's own words for an error, from tlr serve's, llama-server's or OpenAI's error bodies. */
+function serverMessage(ex: HttpExchange): string {
+  try {
+    const e = (JSON.parse(ex.text) as {error?: {message?: string} | string}).error;
+    const m = typeof e === "string" ? e : e?.message;
+    return m ? `: ${m}` : "";
+  } catch {
+    return ex.text ? `: ${ex.text.slice(0, 120).replace(/\s+/g, " ")}` : "";
+  }
+}
+
+function numberHeader(ex: HttpExchange, name: string): number | undefined {
+  const v = ex.headers[name];
+  const n = typeof v === "string" ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `Server-Timing: compute;dur=1.234` → 1.234. */
+function serverTimingMs(ex: HttpExchange): number | undefined {
+  const v = ex.headers[COMPUTE_HEADER];
+  const m = typeof v === "string" ? /compute;dur=([\d.]+)/.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
+}
