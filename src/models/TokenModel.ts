@@ -95,8 +95,11 @@ export interface Tokenizer {
   readonly addsBos: boolean;
   /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */
   tokenize(text: string, special?: boolean): Token[];
-  /** `context` is the ids just before `ids`, so a piece's leading space comes out right. */
-  detokenize(ids: readonly Token[], context?: readonly Token[]): string;
+  /**
+   * `context` is the ids just before `ids`, so a piece's leading space comes out right.
+   * `special` renders control tokens as their text (`<s>`) instead of nothing.
+   */
+  detokenize(ids: readonly Token[], context?: readonly Token[], special?: boolean): string;
 }
 
 /** A prompt as the model expects it: BOS first exactly when the model wants one. */

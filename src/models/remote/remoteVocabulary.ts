@@ -106,7 +106,7 @@ export async function checkRemoteVocabulary(input: RemoteVocabularyInput): Promi
     const ids: Token[] = Array.from({length: sharedSize}, (_, i) => i);
     const reply = z.object({content: z.string()}).safeParse(await getJson("POST", "/detokenize", {tokens: ids}));
     if (!reply.success) throw new RemoteError("malformed", url, `${http.urlOf("/detokenize")} answered an unexpected body`);
-    const local = input.tokenizer.detokenize(ids);
+    const local = input.tokenizer.detokenize(ids, undefined, true); // llama-server renders control tokens as text
     if (reply.data.content !== local) {
       let i = 0;
       while (i < local.length && local[i] === reply.data.content[i]) i++;
