@@ -39,12 +39,15 @@ export interface StepResult {
  * context, node-llama-cpp would batch concurrent sequences into one decode and change the batch
  * shape, and with it the logits). Evaluations go through one queue of `parallel` slots so that
  * concurrent sessions do not oversubscribe the CPU (ggml threads busy-wait). Memory is bounded
- * by `maxSessions` contexts: the least recently used idle session is evicted for a new one (its
- * context is reused), and sessions idle longer than `idleMs` are freed.
+ * by `maxSessions` contexts: a new session takes a closed session's context, else evicts the
+ * least recently used idle session and takes its context; sessions idle longer than `idleMs`
+ * are freed, and with them the spare contexts once no session is left.
  */
 export class SessionPool {
   private readonly sessions = new Map<string, Session>(); // in least-recently-used order
   private readonly creating = new Map<string, Promise<Session>>();
+  /** Contexts of closed sessions, cleared and ready for new ones (sessions + spares ≤ maxSessions). */
+  private readonly spare: Promise<LocalModel>[] = [];
   private readonly queue: LimitFunction;
   private readonly timer: NodeJS.Timeout;
   private anonymousCount = 0;
@@ -107,7 +110,10 @@ export class SessionPool {
 
   private async make(id: string, anonymous: boolean): Promise<Session> {
     let model: LocalModel;
-    if (this.sessions.size + this.creating.size >= this.options.maxSessions) {
+    const spare = this.spare.pop();
+    if (spare) {
+      model = await spare;
+    } else if (this.sessions.size + this.creating.size >= this.options.maxSessions) {
       const victim = [...this.sessions.values()].find((s) => !s.busy);
       if (!victim) {
         throw new HttpError(503, "busy", `all ${this.options.maxSessions} sessions are in use; retry shortly (tlr serve --max-sessions)`, {"retry-after": "1"});
@@ -150,23 +156,30 @@ export class SessionPool {
     });
   }
 
-  /** Frees a session (the client closed it, or its state is unknown). */
-  drop(session: Session): void {
+  /**
+   * Ends a session. A closed session's context is kept (cleared) for the next session, so a busy
+   * server does not churn allocations; a failed one's state is unknown, so its context is freed.
+   */
+  drop(session: Session, keepContext = false): void {
     if (this.sessions.get(session.id) !== session) return;
     this.sessions.delete(session.id);
-    void session.model.dispose();
+    if (keepContext) this.spare.push(session.model.reset().then(() => session.model));
+    else void session.model.dispose();
   }
 
+  /** Frees idle sessions and spare contexts: an idle server gives its memory back. */
   private dropIdle(): void {
     const cutoff = Date.now() - this.options.idleMs;
     for (const s of [...this.sessions.values()]) if (!s.busy && s.lastUsed < cutoff) this.drop(s);
+    if (this.sessions.size === 0) for (const m of this.spare.splice(0)) void m.then((model) => model.dispose());
   }
 
   async dispose(): Promise<void> {
     clearInterval(this.timer);
-    const all = [...this.sessions.values()];
+    const all = [...this.sessions.values()].map((s) => s.model);
     this.sessions.clear();
-    await Promise.all(all.map((s) => s.model.dispose()));
+    all.push(...(await Promise.all(this.spare.splice(0))));
+    await Promise.all(all.map((m) => m.dispose()));
   }
 }
 

@@ -39,7 +39,7 @@ export async function sessionNext(ctx: ServerContext, body: unknown): Promise<Ro
 export function sessionClose(ctx: ServerContext, body: unknown): RouteReply {
   const {session} = validate(SessionCloseRequest, body);
   const s = ctx.pool.get(session);
-  if (s && !s.busy) ctx.pool.drop(s);
+  if (s && !s.busy) ctx.pool.drop(s, true);
   return {body: {closed: s !== undefined}};
 }
 
