@@ -64,8 +64,8 @@ function start(command: string, args: string[], ready: (log: string) => string |
       // Ready only once it answers (llama-server prints its address before the model is loaded).
       for (;;) {
         try {
-          const r = await fetch(`${url}/health`).catch(() => fetch(`${url}/`));
-          if (r.status === 200 || r.status === 404) break;
+          // Any answer but llama-server's 503 "loading model" means ready.
+          if ((await fetch(`${url}/health`)).status !== 503) break;
         } catch {
           /* not yet */
         }
