@@ -46,7 +46,7 @@ export interface NextResult {
 export interface WireUse {
   /** HTTP requests made, retries and session replays included. */
   requests: number;
-  /** Bytes written to and read from the socket: request line, headers and bodies. */
+  /** Bytes written to and read from the socket: request line, headers and bodies (of completed exchanges). */
   bytesUp: number;
   bytesDown: number;
   /** Body bytes alone (the protocol's payload, which the simulated byte models count). */

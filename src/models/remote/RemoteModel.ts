@@ -146,8 +146,8 @@ export class RemoteModel implements TokenModel {
   }
 
   private async post(path: string, body: string, wire: WireUse): Promise<HttpExchange> {
+    wire.requests++; // failed attempts count as requests; their bytes are unknown and left out
     const ex = await this.link.http.request("POST", path, body);
-    wire.requests++;
     wire.bytesUp += ex.bytesUp;
     wire.bytesDown += ex.bytesDown;
     wire.bodyBytesUp += ex.bodyBytesUp;
