@@ -54,7 +54,8 @@ export class HttpClient {
 
   request(method: "GET" | "POST", path: string, body?: string): Promise<HttpExchange> {
     const url = this.urlOf(path);
-    const headers: Record<string, string> = {accept: "application/json"};
+    // Only the headers a JSON API needs: on the session protocol they outweigh the body.
+    const headers: Record<string, string> = {};
     if (body !== undefined) {
       headers["content-type"] = "application/json";
       headers["content-length"] = String(Buffer.byteLength(body));
