@@ -122,3 +122,39 @@ describe("tlr serve evicts the least recently used session; its client resends w
     }
   });
 });
+
+describe("tlr serve frees idle sessions", () => {
+  let server: ServerProcess;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("a session unused past --idle-seconds is freed; its client resends and gets the same tokens", async () => {
+    server = await spawnTlrServe(tiny.large(), ["--idle-seconds", "0.3"]);
+    const backend = await connectRemote({url: server.url});
+    try {
+      const local = await LocalModel.load({path: tiny.large(), threads: 1, gpu: false});
+      const prompt = encodePrompt(local.tokenizer, PROMPTS[0]!);
+      const reference = (await greedy(local, prompt, 12)).ids;
+      await local.dispose();
+
+      const m = backend.createModel();
+      const transcript = [...prompt];
+      let resends = 0;
+      for (let step = 0; step < 12; step++) {
+        if (step === 6) {
+          await new Promise((r) => setTimeout(r, 800));
+          const info = (await (await fetch(`${server.url}/info`)).json()) as {sessions: {active: number}};
+          expect(info.sessions.active).toBe(0);
+        }
+        const r = await m.next(transcript);
+        resends += r.wire!.resends;
+        transcript.push(r.prediction.token);
+      }
+      expect(resends).toBe(1);
+      expect(transcript.slice(prompt.length)).toEqual(reference);
+    } finally {
+      backend.dispose();
+    }
+  });
+});
