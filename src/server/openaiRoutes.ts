@@ -66,19 +66,18 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
   }
 
   const ids = steps.map((p) => p.token);
-  const asIds = r.return_tokens_as_token_ids === true;
-  const name = (id: Token, at: number) => (asIds ? `token_id:${id}` : ctx.tokenizer.detokenize([id], transcript.slice(Math.max(0, at - 8), at)));
-  const pieces = ids.map((id, i) => name(id, prompt.length + i));
-  const text = ctx.tokenizer.detokenize(ids, prompt.slice(-8));
+  const piece = (id: Token, at: number) => ctx.tokenizer.detokenize([id], transcript.slice(Math.max(0, at - 8), at));
+  const name = (id: Token, at: number) => (r.return_tokens_as_token_ids ? `token_id:${id}` : piece(id, at));
+  const pieces = ids.map((id, i) => piece(id, prompt.length + i));
   let offset = 0;
   const logprobs =
     r.logprobs == null
       ? null
       : {
-          tokens: pieces,
+          tokens: ids.map((id, i) => name(id, prompt.length + i)),
           token_logprobs: steps.map((p) => p.top.find((t) => t.id === p.token)?.logprob ?? Math.log(p.maxProb)),
           top_logprobs: steps.map((p, i) => Object.fromEntries(p.top.slice(0, k).map((t) => [name(t.id, prompt.length + i), t.logprob]))),
-          text_offset: pieces.map((piece) => ((offset += piece.length), offset - piece.length)),
+          text_offset: pieces.map((x) => ((offset += x.length), offset - x.length)),
         };
   return {
     body: {
@@ -86,7 +85,7 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
       object: "text_completion",
       created: Math.floor(Date.now() / 1000),
       model: ctx.info.name,
-      choices: [{index: 0, text, logprobs, finish_reason: ids.at(-1) === ctx.info.eos ? "stop" : "length"}],
+      choices: [{index: 0, text: ctx.tokenizer.detokenize(ids, prompt.slice(-8)), logprobs, finish_reason: ids.at(-1) === ctx.info.eos ? "stop" : "length"}],
       usage: {prompt_tokens: prompt.length, completion_tokens: ids.length, total_tokens: prompt.length + ids.length},
     },
     headers: {[COMPUTE_HEADER]: `compute;dur=${ms.toFixed(3)}`, [EVALUATED_HEADER]: String(evaluated)},

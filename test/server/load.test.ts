@@ -72,12 +72,12 @@ describe("tlr serve under a bounded load on loopback", () => {
       });
       rss.push(server.memory().rssBytes);
     }
-    console.log(`tlr serve RSS: after solo ${(afterSolo.rssBytes / 2 ** 20).toFixed(1)} MiB, after each round ${rss.map((x) => (x / 2 ** 20).toFixed(1)).join(", ")} MiB`);
+    const summary = `tlr serve RSS: after solo ${(afterSolo.rssBytes / 2 ** 20).toFixed(1)} MiB, after each round ${rss.map((x) => (x / 2 ** 20).toFixed(1)).join(", ")} MiB`;
     const info = (await (await fetch(`${server.url}/info`)).json()) as {sessions: {active: number; max: number}};
     expect(info.sessions.active).toBeLessThanOrEqual(CLIENTS);
     // Bounded: ≤ 8 tiny contexts on top of the solo phase's footprint, and no growth from round to round.
-    expect(rss.at(-1)! - afterSolo.rssBytes).toBeLessThan(64 * 2 ** 20);
-    expect(rss.at(-1)! - rss[1]!).toBeLessThan(8 * 2 ** 20);
+    expect(rss.at(-1)! - afterSolo.rssBytes, summary).toBeLessThan(64 * 2 ** 20);
+    expect(rss.at(-1)! - rss[1]!, summary).toBeLessThan(8 * 2 ** 20);
     expect(server.proc.exitCode).toBeNull();
   });
 });

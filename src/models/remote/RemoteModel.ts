@@ -53,8 +53,8 @@ interface CallResult {
  */
 export class RemoteModel implements TokenModel {
   readonly info: ModelInfo;
-  /** This client's session id on `tlr serve` (random, 16 hex digits). */
-  readonly session = randomBytes(SESSION_ID_LENGTH / 2).toString("hex");
+  /** This client's session id on `tlr serve` (random, 16 hex digits; a new one after `reset()`). */
+  session = newSessionId();
   /** Session protocol: the server's token list as this client knows it (the evaluated tokens plus its last produced token). */
   private serverTokens: Token[] = [];
   /** Session protocol: where the server's evaluation batches ended, to replay them after a lost session. */
@@ -191,7 +191,7 @@ export class RemoteModel implements TokenModel {
     return transcript.length - Math.min(commonPrefixLength(held, transcript), transcript.length - 1);
   }
 
-  /** Forgets this client's state; a session is closed on the server (best effort). */
+  /** Forgets this client's state; its session is closed on the server (best effort, not awaited). */
   async reset(): Promise<void> {
     const had = this.serverTokens.length > 0;
     this.serverTokens = [];
@@ -199,13 +199,20 @@ export class RemoteModel implements TokenModel {
     this.lastPrompt = [];
     this.cached = undefined;
     if (had && this.link.protocol === "session") {
-      await this.link.http.request("POST", "/session/close", JSON.stringify({session: this.session})).catch(() => undefined);
+      // Not awaited: a slow or dead server must not hold up the caller. A new id means a late
+      // close can never hit the session this model uses next.
+      void this.link.http.request("POST", "/session/close", JSON.stringify({session: this.session})).catch(() => undefined);
+      this.session = newSessionId();
     }
   }
 
   async dispose(): Promise<void> {
     await this.reset();
   }
+}
+
+function newSessionId(): string {
+  return randomBytes(SESSION_ID_LENGTH / 2).toString("hex");
 }
 
 export function emptyWire(): WireUse {
