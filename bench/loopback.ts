@@ -9,7 +9,8 @@
  */
 import {LocalModel, type DecodeResult, type RemoteProtocol} from "../src/index.ts";
 import {median, record} from "./lib.ts";
-import {remotePass, startServers, TOY_LARGE, TOY_SMALL, toyPromptTexts} from "./remote-lib.ts";
+import {remotePass, startServers, TOY_LARGE, TOY_SMALL} from "./remote-lib.ts";
+import {toyPrompts} from "../test/remote/toy.ts";
 
 const QUESTIONS = Number(process.argv[2] ?? 10);
 const REPS = Number(process.argv[3] ?? 3);
@@ -27,7 +28,7 @@ function perCall(runs: DecodeResult[]) {
   return {calls: overhead.length, overheadMs: median(overhead), computeMs: median(compute), httpMs: median(http), overheadP90Ms: overhead.sort((a, b) => a - b)[Math.floor(0.9 * overhead.length)]!};
 }
 
-const prompts = toyPromptTexts(QUESTIONS);
+const prompts = toyPrompts(QUESTIONS);
 const small = await LocalModel.load({path: TOY_SMALL, threads: 1, gpu: false});
 const servers = await startServers(TOY_LARGE, "toy-arith-large");
 const targets: [string, string, RemoteProtocol][] = [

@@ -20,14 +20,6 @@ import {repoRoot, shared} from "./lib.ts";
 export const TOY_SMALL = `${repoRoot}/models/toy-arith/toy-arith-small.gguf`;
 export const TOY_LARGE = `${repoRoot}/models/toy-arith/toy-arith-large.gguf`;
 
-export function toyPromptTexts(n: number): string[] {
-  const rows = readFileSync(`${shared}/models/toy-arith/eval.jsonl`, "utf8").trim().split("\n").slice(0, n);
-  return rows.map((line) => {
-    const q = JSON.parse(line).question as {stem: string; choices: {label: string; text: string}[]};
-    return `Question: ${q.stem}\nChoices:\n${q.choices.map((c) => `${c.label}. ${c.text}\n`).join("")}Answer:`;
-  });
-}
-
 export const TINY_SMALL = `${shared}/models/tiny/stories260K-2layer-synthetic.gguf`;
 export const TINY_LARGE = `${shared}/models/tiny/stories260K.gguf`;
 

@@ -14,7 +14,8 @@
  */
 import {LocalModel, type DecodeResult, type RemoteProtocol} from "../src/index.ts";
 import {median, record} from "./lib.ts";
-import {csqaPromptTexts, remotePass, startServers, TINY_LARGE, TINY_SMALL, TOY_LARGE, TOY_SMALL, toyPromptTexts} from "./remote-lib.ts";
+import {csqaPromptTexts, remotePass, startServers, TINY_LARGE, TINY_SMALL, TOY_LARGE, TOY_SMALL} from "./remote-lib.ts";
+import {toyPrompts} from "../test/remote/toy.ts";
 
 const QUESTIONS = Number(process.argv[2] ?? 20);
 const MAX_TOKENS = 100;
@@ -71,7 +72,7 @@ function summarize(workload: string, protocol: string, fraction: number, thresho
 }
 
 const WORKLOADS = [
-  {name: "toy-arith", small: TOY_SMALL, large: TOY_LARGE, alias: "toy-arith-large", prompts: toyPromptTexts(QUESTIONS)},
+  {name: "toy-arith", small: TOY_SMALL, large: TOY_LARGE, alias: "toy-arith-large", prompts: toyPrompts(QUESTIONS)},
   {name: "csqa-tiny", small: TINY_SMALL, large: TINY_LARGE, alias: "stories260K", prompts: csqaPromptTexts(QUESTIONS)},
 ];
 const rows: Row[] = [];
