@@ -42,7 +42,7 @@ describe("tlr generate --large URL", () => {
   });
 
   it("a server that wants a token, without one: one line saying how to give it", async () => {
-    expectOneLineError(await tlr(args(server.url)), /HTTP 401\).*give the server's token with --api-key or TLR_API_KEY/);
+    expectOneLineError(await tlr(args(server.url)), /HTTP 401: missing or wrong bearer token.*give the server's token with --api-key or TLR_API_KEY/);
   });
 
   it("nothing listening: one line naming the URL, after the retries", async () => {

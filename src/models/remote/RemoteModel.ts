@@ -6,6 +6,7 @@ import type {ModelInfo, NextResult, Prediction, Token, TokenModel, WireUse} from
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
 import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
+import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
 import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply, sessionRequestBody} from "./sessionWire.ts";
 import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
@@ -118,7 +119,7 @@ export class RemoteModel implements TokenModel {
       ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, batches), wire);
       replayed = true;
     }
-    const reply = this.parseJson(ex, SessionNextReply);
+    const reply = replyData(ex, this.link.http.base.href, SessionNextReply);
     const evaluated = numberHeader(ex, EVALUATED_HEADER);
     if (!replayed && evaluated !== undefined && evaluated > 0) {
       const from = n - evaluated;
@@ -138,11 +139,12 @@ export class RemoteModel implements TokenModel {
   private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
     const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
     const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
-    const json = this.parseJson(ex);
-    const reply = protocol.parse(json);
-    if (typeof reply === "string") throw this.malformed(ex, reply);
+    const url = this.link.http.base.href;
+    const reply = protocol.parse(replyJson(ex, url));
+    if (typeof reply === "string") throw malformed(ex, url, reply);
     this.lastPrompt = [...transcript];
-    return reply;
+    // tlr serve reports its compute in headers on /v1/completions too.
+    return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
   }
 
   private async post(path: string, body: string, wire: WireUse): Promise<HttpExchange> {
@@ -153,36 +155,6 @@ export class RemoteModel implements TokenModel {
     wire.bodyBytesUp += ex.bodyBytesUp;
     wire.bodyBytesDown += ex.bodyBytesDown;
     return ex;
-  }
-
-  /** The reply's JSON, validated; HTTP errors become `RemoteError`s (5xx retryable, 4xx not). */
-  private parseJson<T = unknown>(ex: HttpExchange, schema?: {safeParse(v: unknown): {success: true; data: T} | {success: false; error: {issues: {path: PropertyKey[]; message: string}[]}}}): T {
-    const url = this.link.http.base.href;
-    if (ex.status >= 500 || ex.status === 429 || ex.status === 408) {
-      throw new RemoteError("http", url, `${url} answered HTTP ${ex.status}${serverMessage(ex)}`, {status: ex.status});
-    }
-    if (ex.status >= 400) {
-      const hint = ex.status === 401 || ex.status === 403 ? " (give the server's token with --api-key or TLR_API_KEY)" : "";
-      throw new RemoteError("rejected", url, `${url} refused the request: HTTP ${ex.status}${serverMessage(ex)}${hint}`, {status: ex.status});
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(ex.text);
-    } catch {
-      throw this.malformed(ex, `the body is not JSON (${JSON.stringify(ex.text.slice(0, 60))})`);
-    }
-    if (!schema) return json as T;
-    const r = schema.safeParse(json);
-    if (!r.success) {
-      const i = r.error.issues[0];
-      throw this.malformed(ex, `${i?.path.join(".") || "body"}: ${i?.message ?? "unexpected shape"}`);
-    }
-    return r.data;
-  }
-
-  private malformed(ex: HttpExchange, why: string): RemoteError {
-    const url = this.link.http.base.href;
-    return new RemoteError("malformed", url, `${url} answered HTTP ${ex.status} with an unusable body: ${why}`, {status: ex.status});
   }
 
   /** Catch-up size when the server does not report it: what its prefix cache should have lacked. */
@@ -221,25 +193,6 @@ export function emptyWire(): WireUse {
 
 function sameIds(a: readonly Token[], b: readonly Token[]): boolean {
   return a.length === b.length && commonPrefixLength(a, b) === a.length;
-}
-
-function errorCode(ex: HttpExchange): string | undefined {
-  try {
-    return (JSON.parse(ex.text) as {error?: {code?: string}}).error?.code;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The server's own words for an error, from tlr serve's, llama-server's or OpenAI's error bodies. */
-function serverMessage(ex: HttpExchange): string {
-  try {
-    const e = (JSON.parse(ex.text) as {error?: {message?: string} | string}).error;
-    const m = typeof e === "string" ? e : e?.message;
-    return m ? `: ${m}` : "";
-  } catch {
-    return ex.text ? `: ${ex.text.slice(0, 120).replace(/\s+/g, " ")}` : "";
-  }
 }
 
 function numberHeader(ex: HttpExchange, name: string): number | undefined {

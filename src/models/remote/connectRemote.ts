@@ -4,7 +4,7 @@ import {TlrError} from "../../util/errors.ts";
 import type {ModelInfo, Tokenizer} from "../TokenModel.ts";
 import type {VocabularyCheck, VocabularyInfo} from "../vocabulary.ts";
 import {HttpClient, type HttpExchange} from "./HttpClient.ts";
-import {RemoteError} from "./RemoteError.ts";
+import {replyData, tryJson} from "./replies.ts";
 import {REMOTE_PROTOCOLS, RemoteModel, type RemoteLink, type RemoteProtocol} from "./RemoteModel.ts";
 import {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./retry.ts";
 import {checkRemoteVocabulary} from "./remoteVocabulary.ts";
@@ -74,20 +74,7 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
   const retry = {...DEFAULT_RETRY, ...options.retry};
   const url = http.base.href;
   const get = async (path: string) => withRetries(() => http.request("GET", path), retry);
-  const json = (ex: HttpExchange): unknown => {
-    try {
-      return JSON.parse(ex.text);
-    } catch {
-      return undefined;
-    }
-  };
-  const requireOk = (ex: HttpExchange, what: string) => {
-    if (ex.status === 401 || ex.status === 403) {
-      throw new RemoteError("rejected", url, `${http.urlOf(what)} refused the request (HTTP ${ex.status}): give the server's token with --api-key or TLR_API_KEY`, {status: ex.status});
-    }
-    if (ex.status !== 200) throw new RemoteError(ex.status >= 500 ? "http" : "rejected", url, `${http.urlOf(what)} answered HTTP ${ex.status}`, {status: ex.status});
-    return json(ex);
-  };
+  const json = (ex: HttpExchange): unknown => tryJson(ex.text);
 
   try {
     const warnings: string[] = [];
@@ -98,15 +85,13 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
     const root = await get("/");
     if (root.status === 200 && TlrHealth.safeParse(json(root)).success) {
       server = "tlr";
-      const parsed = TlrInfo.safeParse(requireOk(await get("/info"), "/info"));
-      if (!parsed.success) throw new RemoteError("malformed", url, `${http.urlOf("/info")} answered an unexpected body`);
-      info = {source: url, ...parsed.data.model};
-      topK = options.topK ?? parsed.data.topK;
+      const served = replyData(await get("/info"), http.urlOf("/info"), TlrInfo);
+      info = {source: url, ...served.model};
+      topK = options.topK ?? served.topK;
     } else {
       const props = await get("/props");
       const llama = props.status === 200 ? LlamaProps.safeParse(json(props)) : undefined;
-      const models = ModelList.safeParse(requireOk(await get("/v1/models"), "/v1/models"));
-      const first = models.data?.data[0];
+      const first = replyData(await get("/v1/models"), http.urlOf("/v1/models"), ModelList).data[0];
       model ??= first?.id;
       server = llama?.success ? "llama.cpp" : "openai";
       const vocabSize = first?.meta?.n_vocab ?? options.vocabulary?.tokens.length;

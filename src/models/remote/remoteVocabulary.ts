@@ -4,6 +4,7 @@ import type {ModelInfo, Token, Tokenizer} from "../TokenModel.ts";
 import {compareVocabularies, MAX_VOCAB_SIZE_DIFFERENCE, type VocabularyCheck, type VocabularyInfo} from "../vocabulary.ts";
 import type {HttpClient} from "./HttpClient.ts";
 import {RemoteError} from "./RemoteError.ts";
+import {replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
 
 /** tlr serve's GET /vocabulary: the tokenizer part of its GGUF header. */
@@ -59,15 +60,8 @@ export interface RemoteVocabularyInput {
 export async function checkRemoteVocabulary(input: RemoteVocabularyInput): Promise<VocabularyCheck | undefined> {
   const {http, retry, server, small} = input;
   const url = http.base.href;
-  const getJson = async (method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> => {
-    const ex = await withRetries(() => http.request(method, path, body === undefined ? undefined : JSON.stringify(body)), retry);
-    if (ex.status !== 200) throw new RemoteError(ex.status >= 500 ? "http" : "rejected", url, `${http.urlOf(path)} answered HTTP ${ex.status}`, {status: ex.status});
-    try {
-      return JSON.parse(ex.text);
-    } catch {
-      throw new RemoteError("malformed", url, `${http.urlOf(path)} answered a body that is not JSON`);
-    }
-  };
+  const getJson = async (method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> =>
+    replyJson(await withRetries(() => http.request(method, path, body === undefined ? undefined : JSON.stringify(body)), retry), http.urlOf(path));
   if (server === "tlr") {
     const r = VocabularyReply.safeParse(await getJson("GET", "/vocabulary"));
     if (!r.success) throw new RemoteError("malformed", url, `${http.urlOf("/vocabulary")} answered an unexpected body`);
