@@ -71,7 +71,7 @@ export interface RunStats {
   smallEvaluated: number;
   largeEvaluated: number;
   stopReason: StopReason;
-  /** Sums of the records' measured `wire` (present when the large model is remote). */
+  /** Sums of the records' measured `wire`: present when some routed token came from a remote large model. */
   wire?: WireUse;
 }
 
