@@ -3,7 +3,7 @@ import {z} from "zod";
 import {TlrError} from "../../util/errors.ts";
 import type {ModelInfo, Tokenizer} from "../TokenModel.ts";
 import type {VocabularyCheck, VocabularyInfo} from "../vocabulary.ts";
-import {HttpClient, type HttpExchange} from "./HttpClient.ts";
+import {HttpClient} from "./HttpClient.ts";
 import {replyData, tryJson} from "./replies.ts";
 import {REMOTE_PROTOCOLS, RemoteModel, type RemoteLink, type RemoteProtocol} from "./RemoteModel.ts";
 import {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./retry.ts";
@@ -74,8 +74,6 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
   const retry = {...DEFAULT_RETRY, ...options.retry};
   const url = http.base.href;
   const get = async (path: string) => withRetries(() => http.request("GET", path), retry);
-  const json = (ex: HttpExchange): unknown => tryJson(ex.text);
-
   try {
     const warnings: string[] = [];
     let server: ServerKind;
@@ -83,15 +81,17 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
     let topK = options.topK ?? 10;
     let model = options.model;
     const root = await get("/");
-    if (root.status === 200 && TlrHealth.safeParse(json(root)).success) {
+    if (root.status === 200 && TlrHealth.safeParse(tryJson(root.text)).success) {
       server = "tlr";
       const served = replyData(await get("/info"), http.urlOf("/info"), TlrInfo);
       info = {source: url, ...served.model};
       topK = options.topK ?? served.topK;
     } else {
       const props = await get("/props");
-      const llama = props.status === 200 ? LlamaProps.safeParse(json(props)) : undefined;
-      const first = replyData(await get("/v1/models"), http.urlOf("/v1/models"), ModelList).data[0];
+      const llama = props.status === 200 ? LlamaProps.safeParse(tryJson(props.text)) : undefined;
+      const listed = await get("/v1/models");
+      // A server without a model list is usable when the model's name is given.
+      const first = listed.status === 404 && options.model ? undefined : replyData(listed, http.urlOf("/v1/models"), ModelList).data[0];
       model ??= first?.id;
       server = llama?.success ? "llama.cpp" : "openai";
       const vocabSize = first?.meta?.n_vocab ?? options.vocabulary?.tokens.length;
@@ -113,7 +113,7 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
 
     let vocabulary: VocabularyCheck | undefined;
     if (options.vocabulary) {
-      vocabulary = await checkRemoteVocabulary({http, retry, server, small: options.vocabulary, tokenizer: options.tokenizer, info});
+      vocabulary = await checkRemoteVocabulary({http, retry, server, small: options.vocabulary, tokenizer: options.tokenizer});
       if (!vocabulary) warnings.push(`the vocabulary of ${url} cannot be checked (the server does not expose it): make sure its model shares the small model's vocabulary`);
       else warnings.push(...vocabulary.warnings);
     }

@@ -1,6 +1,6 @@
 import {z} from "zod";
 import {TlrError} from "../../util/errors.ts";
-import type {ModelInfo, Token, Tokenizer} from "../TokenModel.ts";
+import type {Token, Tokenizer} from "../TokenModel.ts";
 import {compareVocabularies, MAX_VOCAB_SIZE_DIFFERENCE, type VocabularyCheck, type VocabularyInfo} from "../vocabulary.ts";
 import type {HttpClient} from "./HttpClient.ts";
 import {RemoteError} from "./RemoteError.ts";
@@ -47,7 +47,6 @@ export interface RemoteVocabularyInput {
   server: "tlr" | "llama.cpp" | "openai";
   small: VocabularyInfo;
   tokenizer: Tokenizer | undefined;
-  info: ModelInfo;
 }
 
 /**
