@@ -3,6 +3,8 @@ import {Command, Option} from "commander";
 import {decode} from "../decoding/decode.ts";
 import {DEFAULT_NETWORK} from "../decoding/network.ts";
 import {loadPair} from "../models/pair.ts";
+import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
+import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {createRouter, isRouterKind, ROUTER_KINDS, type RouterSpec} from "../routing/routers.ts";
@@ -32,6 +34,17 @@ interface GenerateFlags {
   rtt: number;
   upMbps: number;
   downMbps: number;
+  jitter: number;
+  protocol: string;
+  apiKey?: string;
+  remoteModel?: string;
+  timeout: number;
+  retries: number;
+}
+
+/** `--large` names a server rather than a file. */
+export function isModelUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
 }
 
 /** Routers whose threshold has a natural default; the others need --threshold. */
@@ -41,7 +54,7 @@ export function generateCommand(io: CliIO): Command {
   return new Command("generate")
     .description("decode one prompt collaboratively and print the text with the large model's tokens marked")
     .requiredOption("--small <gguf>", "the small (on-device) model")
-    .requiredOption("--large <gguf>", "the large (cloud) model")
+    .requiredOption("--large <gguf|url>", "the large (cloud) model: a GGUF file, or a server's URL (tlr serve, llama-server, OpenAI-compatible)")
     .option("--router <kind>", `one of ${ROUTER_KINDS.join(", ")}`, "max-prob")
     .option("--threshold <tau>", "route a token when the router's score is below this", parseNumber)
     .option("--seed <n>", "seed of the random router", parseInteger, 0)
@@ -61,6 +74,12 @@ export function generateCommand(io: CliIO): Command {
     .option("--rtt <ms>", "simulated network round trip per routed token", parseNumber, DEFAULT_NETWORK.rttMs)
     .option("--up-mbps <n>", "simulated upload bandwidth", parseNumber, DEFAULT_NETWORK.upMbps)
     .option("--down-mbps <n>", "simulated download bandwidth", parseNumber, DEFAULT_NETWORK.downMbps)
+    .option("--jitter <ms>", "simulated extra delay per request, uniform in [0, ms), seeded by --seed", parseNumber, 0)
+    .addOption(new Option("--protocol <kind>", "with --large URL: how to ask the server").choices(["auto", ...REMOTE_PROTOCOLS]).default("auto"))
+    .option("--api-key <key>", "with --large URL: bearer token for the server (default: $TLR_API_KEY)")
+    .option("--remote-model <name>", "with --large URL: the OpenAI `model` field (default: the server's first model)")
+    .option("--timeout <ms>", "with --large URL: time limit per request", parsePositiveInt, 30_000)
+    .option("--retries <n>", "with --large URL: retries of a failed request, with back-off", parseInteger, 4)
     .action(async (flags: GenerateFlags) => runGenerate(flags, io));
 }
 
@@ -74,15 +93,27 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
   const spec: RouterSpec = flags.router === "random" ? {kind: "random", seed: flags.seed} : ({kind: flags.router} as RouterSpec);
   const router = createRouter(spec);
-  const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps};
+  const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
   const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
-  const pair = await loadPair({
-    small: {...common, path: flags.small, threads: flags.smallThreads},
-    large: {...common, path: flags.large, threads: flags.largeThreads},
-    onWarning: (w) => io.stderr.write(`tlr: warning: ${w}\n`),
-  });
+  const onWarning = (w: string) => io.stderr.write(`tlr: warning: ${w}\n`);
+  const small = {...common, path: flags.small, threads: flags.smallThreads};
+  const pair = isModelUrl(flags.large)
+    ? await loadRemotePair({
+        small,
+        large: {
+          url: flags.large,
+          protocol: flags.protocol as RemoteProtocol | "auto",
+          apiKey: flags.apiKey ?? (io.env.TLR_API_KEY || undefined),
+          model: flags.remoteModel,
+          topK: flags.topK,
+          timeoutMs: flags.timeout,
+          retry: {retries: Math.max(0, flags.retries)},
+        },
+        onWarning,
+      })
+    : await loadPair({small, large: {...common, path: flags.large, threads: flags.largeThreads}, onWarning});
   try {
     const prompt = encodePrompt(pair.small.tokenizer, promptText, {special: flags.special});
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));

@@ -46,5 +46,11 @@ export function formatStats(s: RunStats, rttMs: number): string {
     `tokens ${s.generated} · from large ${s.largeTokens} (${(100 * s.uploadFraction).toFixed(1)}% uploaded) · large calls ${s.largeCalls}${s.probes ? ` · oracle probes ${s.probes}` : ""} · stop: ${s.stopReason}`,
     `TTFT ${ms(s.ttftMs)} · TBT ${ms(s.tbtMs)} · small ${ms(s.smallMs)} · large ${ms(s.largeMs)} · network ${ms(s.networkMs)} (simulated, RTT ${rttMs} ms) · overall ${ms(s.totalMs)} · wall ${ms(s.wallMs)}`,
     `bytes up ${s.bytesUp} · down ${s.bytesDown} · evaluated: small ${s.smallEvaluated}, large ${s.largeEvaluated} tokens`,
+    ...(s.wire
+      ? [
+          `measured: ${s.wire.requests} requests · up ${s.wire.bytesUp} B · down ${s.wire.bytesDown} B (bodies ${s.wire.bodyBytesUp} / ${s.wire.bodyBytesDown}) · HTTP ${ms(s.wire.ms)}` +
+            (s.wire.retries || s.wire.resends ? ` · retries ${s.wire.retries} · session resends ${s.wire.resends}` : ""),
+        ]
+      : []),
   ].join("\n");
 }

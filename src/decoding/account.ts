@@ -1,6 +1,6 @@
-import type {NextResult, Token} from "../models/TokenModel.ts";
+import type {NextResult, Token, Tokenizer} from "../models/TokenModel.ts";
 import {TlrError} from "../util/errors.ts";
-import {transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {jitterMs, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
 import type {TokenRecord} from "./types.ts";
 
 /** One step of one run, as the decoder saw it. */
@@ -30,11 +30,15 @@ export class PathAccount {
     private readonly network: NetworkModel,
     private readonly protocol: WireProtocol,
     private readonly vocabBound: number,
+    /** For byte models of protocols that send text. */
+    private readonly tokenizer?: Tokenizer,
+    /** The question key: the network jitter is drawn from (seed, key, step). */
+    private readonly key = "",
   ) {}
 
   /** Clones the account at a branch point of the trajectory tree. */
   fork(): PathAccount {
-    const copy = new PathAccount(this.network, this.protocol, this.vocabBound);
+    const copy = new PathAccount(this.network, this.protocol, this.vocabBound, this.tokenizer, this.key);
     copy.largeKnows = this.largeKnows;
     copy.clock = this.clock;
     return copy;
@@ -49,14 +53,15 @@ export class PathAccount {
     }
     let netMs = 0, bytesUp = 0, bytesDown = 0;
     if (routed) {
-      bytesUp = this.protocol.requestBytes(o.transcript.slice(this.largeKnows));
-      bytesDown = this.protocol.replyBytes(l!.prediction);
-      netMs = transferMs(this.network, bytesUp, bytesDown);
+      const wire = {transcript: o.transcript, known: this.largeKnows, tokenizer: this.tokenizer};
+      bytesUp = this.protocol.requestBytes(o.transcript.slice(this.largeKnows), wire);
+      bytesDown = this.protocol.replyBytes(l!.prediction, wire);
+      netMs = transferMs(this.network, bytesUp, bytesDown) + jitterMs(this.network, this.key, o.step);
       this.largeKnows = o.transcript.length + 1; // the server knows the token it produced
     }
     const largeMs = routed ? l!.ms : 0;
     this.clock += s.ms + o.routerMs + largeMs + netMs;
-    return {
+    const record: TokenRecord = {
       step: o.step,
       id,
       piece: "",
@@ -75,5 +80,7 @@ export class PathAccount {
       bytesDown,
       tMs: this.clock,
     };
+    if (routed && l!.wire) record.wire = l!.wire; // measured, where the large model is remote
+    return record;
   }
 }

@@ -71,7 +71,7 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const transcript: Token[] = [...options.prompt];
   const promptLength = transcript.length;
   const records: TokenRecord[] = [];
-  const account = new PathAccount(network, protocol, vocabBound);
+  const account = new PathAccount(network, protocol, vocabBound, tokenizer, key);
   let text = "";
   let stopReason: StopReason = "max-tokens";
   const start = performance.now();

@@ -1,4 +1,6 @@
-import type {Prediction, Token} from "../models/TokenModel.ts";
+import {SESSION_ID_LENGTH, sessionReplyBody, sessionRequestBody} from "../models/remote/sessionWire.ts";
+import type {Prediction, Token, Tokenizer} from "../models/TokenModel.ts";
+import {uniformFromKey} from "../routing/random.ts";
 
 /** A simulated link between the device and the large model's server. */
 export interface NetworkModel {
@@ -8,6 +10,10 @@ export interface NetworkModel {
   upMbps: number;
   /** Download bandwidth in Mbit/s. Default 100. */
   downMbps: number;
+  /** Extra delay per request, uniform in [0, jitterMs), drawn from (seed, question key, step). Default 0. */
+  jitterMs?: number;
+  /** Seed of the jitter. Default 0. */
+  seed?: number;
 }
 
 export const DEFAULT_NETWORK: NetworkModel = {rttMs: 170, upMbps: 20, downMbps: 100};
@@ -17,24 +23,42 @@ export function transferMs(net: NetworkModel, bytesUp: number, bytesDown: number
   return net.rttMs + (bytesUp * 8) / (net.upMbps * 1000) + (bytesDown * 8) / (net.downMbps * 1000);
 }
 
+/**
+ * The seeded jitter of one request (0 without `jitterMs`): deterministic per (seed, key, step),
+ * so a run's simulated latency is reproducible and the thresholds of a sweep share it.
+ */
+export function jitterMs(net: NetworkModel, key: string, step: number): number {
+  return net.jitterMs ? net.jitterMs * uniformFromKey(net.seed ?? 0, `network:${key}`, step) : 0;
+}
+
+/** What a byte model may need besides the new ids. */
+export interface WireContext {
+  /** The transcript the request is about (prompt and generated so far). */
+  transcript: readonly Token[];
+  /** Transcript ids the server already has (`newIds` are the rest). */
+  known: number;
+  /** For protocols that send text. */
+  tokenizer?: Tokenizer;
+}
+
 /** How many bytes a routed token costs on the wire. */
 export interface WireProtocol {
   readonly name: string;
   /** Request body carrying `newIds`, the ids the large side has not seen yet. */
-  requestBytes(newIds: readonly Token[]): number;
+  requestBytes(newIds: readonly Token[], context?: WireContext): number;
   /** Response body carrying the large model's token and its top-K. */
-  replyBytes(reply: Prediction): number;
+  replyBytes(reply: Prediction, context?: WireContext): number;
 }
 
-const utf8 = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-
 /**
- * Incremental sessions (what `tlr serve` speaks): the client sends its session id and only the
- * ids the server has not seen; the server answers with the next token and its top-K
- * log-probabilities (6 decimals). Bytes are those of the JSON bodies, without HTTP headers.
+ * Incremental sessions (what `tlr serve` speaks): the client sends its session id, how many
+ * ids of the session it shares (`keep`) and only the ids the server has not seen; the server
+ * answers with the next token and its top-K log-probabilities (6 decimals). Bytes are those of
+ * the JSON bodies, made by the same functions the real client and server use; HTTP headers are
+ * excluded (`WireUse` measures them for real runs).
  */
 export const SESSION_PROTOCOL: WireProtocol = {
   name: "session-json",
-  requestBytes: (newIds) => utf8({session: "0123456789abcdef", ids: newIds}),
-  replyBytes: (reply) => utf8({token: reply.token, top: reply.top.map((t) => [t.id, Number(t.logprob.toFixed(6))])}),
+  requestBytes: (newIds, c) => Buffer.byteLength(sessionRequestBody("0".repeat(SESSION_ID_LENGTH), c?.known ?? 0, newIds)),
+  replyBytes: (reply) => Buffer.byteLength(sessionReplyBody(reply)),
 };

@@ -1,3 +1,4 @@
+import type {WireUse} from "../models/TokenModel.ts";
 import type {RunStats, StopReason, TokenRecord} from "./types.ts";
 
 /** Per-run figures from the per-token records (the records are the truth; these are sums). */
@@ -17,6 +18,7 @@ export function summarizeRecords(records: readonly TokenRecord[], stopReason: St
     largeEvaluated += r.largeEvaluated;
   }
   const n = records.length;
+  const wire = sumWire(records);
   const first = records[0]?.tMs ?? 0;
   const last = records.at(-1)?.tMs ?? 0;
   return {
@@ -38,5 +40,18 @@ export function summarizeRecords(records: readonly TokenRecord[], stopReason: St
     smallEvaluated,
     largeEvaluated,
     stopReason,
+    ...(wire ? {wire} : {}),
   };
+}
+
+/** Sums the measured traffic of the records that have it; undefined when none has. */
+export function sumWire(records: readonly {wire?: WireUse}[]): WireUse | undefined {
+  let sum: WireUse | undefined;
+  for (const {wire} of records) {
+    if (!wire) continue;
+    sum ??= {requests: 0, bytesUp: 0, bytesDown: 0, bodyBytesUp: 0, bodyBytesDown: 0, ms: 0, retries: 0, resends: 0};
+    for (const k of ["requests", "bytesUp", "bytesDown", "bodyBytesUp", "bodyBytesDown", "ms", "retries", "resends"] as const) sum[k] += wire[k];
+    if (wire.serverEvaluated !== undefined) sum.serverEvaluated = (sum.serverEvaluated ?? 0) + wire.serverEvaluated;
+  }
+  return sum;
 }

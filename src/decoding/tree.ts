@@ -78,7 +78,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
     index,
     threshold,
     records: [],
-    account: new PathAccount(network, protocol, vocabBound),
+    account: new PathAccount(network, protocol, vocabBound, tokenizer, key),
     largeCuts: [],
   }));
   const stack: Group[] = [{transcript: [...options.prompt], text: "", members}];

@@ -1,4 +1,4 @@
-import type {Prediction, Token} from "../models/TokenModel.ts";
+import type {Prediction, Token, WireUse} from "../models/TokenModel.ts";
 
 export type TokenSource = "small" | "large";
 
@@ -33,6 +33,12 @@ export interface TokenRecord {
   bytesDown: number;
   /** When the token is ready on the simulated clock (ms since decoding began): compute measured, network simulated. */
   tMs: number;
+  /**
+   * A routed token from a remote large model: the real HTTP traffic and time of its call
+   * (retries and session resends included). `netMs`, `bytesUp` and `bytesDown` stay the
+   * simulated figures, so measured and simulated can be compared token by token.
+   */
+  wire?: WireUse;
 }
 
 export type StopReason = "eos" | "stop-token" | "stop-string" | "max-tokens";
@@ -65,6 +71,8 @@ export interface RunStats {
   smallEvaluated: number;
   largeEvaluated: number;
   stopReason: StopReason;
+  /** Sums of the records' measured `wire`: present when some routed token came from a remote large model. */
+  wire?: WireUse;
 }
 
 export interface DecodeResult {

@@ -53,6 +53,8 @@ export class LocalModel implements TokenModel {
   readonly threads: number;
   readonly file: GgufSummary;
   private readonly model: LlamaModel;
+  /** Whether dispose() also frees the weights (false when they are shared through `LocalWeights`). */
+  private readonly ownsModel: boolean;
   private readonly context: LlamaContext;
   private readonly sequence: LlamaContextSequence;
   private readonly topK: number;
@@ -64,14 +66,19 @@ export class LocalModel implements TokenModel {
   private segments: {end: number; prediction: Prediction}[] = [];
 
   private readonly options: LocalModelOptions;
-  /** False for forks, which share the weights of the model they were forked from. */
-  private readonly ownsModel: boolean;
 
-  private constructor(file: GgufSummary, model: LlamaModel, context: LlamaContext, threads: number, options: LocalModelOptions, ownsModel = true) {
+  private constructor(
+    private readonly weights: LocalWeights,
+    ownsModel: boolean,
+    context: LlamaContext,
+    threads: number,
+    options: LocalModelOptions,
+  ) {
+    const {file, model} = weights;
     this.file = file;
     this.options = options;
-    this.ownsModel = ownsModel;
     this.model = model;
+    this.ownsModel = ownsModel;
     this.context = context;
     this.threads = threads;
     this.topK = options.topK ?? 10;
@@ -102,40 +109,18 @@ export class LocalModel implements TokenModel {
   }
 
   static async load(options: LocalModelOptions): Promise<LocalModel> {
-    const role = options.role ?? "model";
-    const file = await inspectModelFile(options.path, role);
-    const llama = await getRuntime(options.gpu ?? "auto");
-    const mark = nativeLogMark();
-    let model: LlamaModel;
+    const weights = await LocalWeights.load(options.path, options.gpu ?? "auto", options.role);
     try {
-      model = await llama.loadModel({modelPath: options.path});
+      return await weights.createModel(options, true);
     } catch (error) {
-      const why = nativeLogSince(mark).filter((l) => /error|fail/i.test(l)).at(0) ?? errorMessage(error);
-      throw new TlrError(`${role} file ${options.path} could not be loaded: ${why}`, {cause: error});
-    }
-    const threads = options.threads ?? defaultThreads(file.parameters);
-    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
-    const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
-    try {
-      return new LocalModel(file, model, await LocalModel.createContext(model, contextSize, threads, options), threads, options);
-    } catch (error) {
-      await model.dispose();
+      await weights.dispose();
       throw error;
-    }
-  }
-
-  private static async createContext(model: LlamaModel, contextSize: number, threads: number, options: LocalModelOptions): Promise<LlamaContext> {
-    try {
-      return await model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: 1});
-    } catch (error) {
-      throw new TlrError(`${options.role ?? "model"} ${options.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
     }
   }
 
   /** Another independent KV state on the same weights (for decoding several questions at once). */
   async fork(): Promise<LocalModel> {
-    const context = await LocalModel.createContext(this.model, this.info.contextSize, this.threads, this.options);
-    return new LocalModel(this.file, this.model, context, this.threads, this.options, false);
+    return this.weights.createModel({...this.options, threads: this.threads, contextSize: this.info.contextSize});
   }
 
   /**
@@ -216,5 +201,54 @@ export class LocalModel implements TokenModel {
   async dispose(): Promise<void> {
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
+  }
+
+  /** @internal Used by `LocalWeights.createModel`. */
+  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions): LocalModel {
+    return new LocalModel(weights, ownsModel, context, threads, options);
+  }
+}
+
+/**
+ * A GGUF's weights loaded once, from which several `LocalModel`s can be made, each with its own
+ * context and KV state: `tlr serve` gives every session its own context this way, so sessions
+ * never share a KV cache or an evaluation batch (either would change their numerics).
+ */
+export class LocalWeights {
+  private constructor(
+    readonly file: GgufSummary,
+    readonly model: LlamaModel,
+  ) {}
+
+  static async load(path: string, gpu: GpuSetting = "auto", role = "model"): Promise<LocalWeights> {
+    const file = await inspectModelFile(path, role);
+    const llama = await getRuntime(gpu);
+    const mark = nativeLogMark();
+    try {
+      return new LocalWeights(file, await llama.loadModel({modelPath: path}));
+    } catch (error) {
+      const why = nativeLogSince(mark).filter((l) => /error|fail/i.test(l)).at(0) ?? errorMessage(error);
+      throw new TlrError(`${role} file ${path} could not be loaded: ${why}`, {cause: error});
+    }
+  }
+
+  /** A model with its own context over these weights (`options.path` and `gpu` are ignored). */
+  async createModel(options: Omit<LocalModelOptions, "path" | "gpu"> = {}, ownsWeights = false): Promise<LocalModel> {
+    const role = options.role ?? "model";
+    const {file, model} = this;
+    const threads = options.threads ?? defaultThreads(file.parameters);
+    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+    const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: 1});
+    } catch (error) {
+      throw new TlrError(`${role} ${file.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+    return LocalModel.fromLoaded(this, ownsWeights, context, threads, {...options, path: file.path});
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
   }
 }

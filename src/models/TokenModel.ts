@@ -41,10 +41,16 @@ export interface NextResult {
   fromState: boolean;
   /** Earlier tokens re-evaluated to restore a batch history given as `cuts` (0 in plain decoding). */
   replayed: number;
-  /** Wall time of the final batch in milliseconds (what the same call costs in an independent run). */
+  /**
+   * Compute time of the final batch in milliseconds (what the same call costs in an independent
+   * run): wall time for a local model; for a remote one, the server's own compute time where it
+   * reports it (else the HTTP round trip).
+   */
   ms: number;
   /** Wall time spent rolling back and replaying before it. */
   replayMs?: number;
+  /** Remote backends only: what the call really cost on the wire. */
+  wire?: WireUse;
 }
 
 export interface NextOptions {
@@ -55,6 +61,30 @@ export interface NextOptions {
    * history. Default: reuse whatever whole batches the state holds.
    */
   cuts?: readonly number[];
+}
+
+/** Measured traffic of one or more remote calls (sums over calls). */
+export interface WireUse {
+  /** HTTP requests made, retries and session replays included. */
+  requests: number;
+  /** Bytes written to and read from the socket: request line, headers and bodies (of completed exchanges). */
+  bytesUp: number;
+  bytesDown: number;
+  /** Body bytes alone (the protocol's payload, which the simulated byte models count). */
+  bodyBytesUp: number;
+  bodyBytesDown: number;
+  /** Real elapsed time of the call(s), retries and back-off included. */
+  ms: number;
+  /** Failed attempts that were retried. */
+  retries: number;
+  /** Times the whole prefix was resent because the server had lost the session (evicted or restarted). */
+  resends: number;
+  /**
+   * Tokens the server says it evaluated, where it says (llama-server's `timings.prompt_n`,
+   * tlr serve's header): its real work, which depends on its prefix cache and so on earlier
+   * runs. `NextResult.evaluated` is the run's own, canonical catch-up size.
+   */
+  serverEvaluated?: number;
 }
 
 export interface ModelInfo {
@@ -92,8 +122,11 @@ export interface Tokenizer {
   readonly addsBos: boolean;
   /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */
   tokenize(text: string, special?: boolean): Token[];
-  /** `context` is the ids just before `ids`, so a piece's leading space comes out right. */
-  detokenize(ids: readonly Token[], context?: readonly Token[]): string;
+  /**
+   * `context` is the ids just before `ids`, so a piece's leading space comes out right.
+   * `special` renders control tokens as their text (`<s>`) instead of nothing.
+   */
+  detokenize(ids: readonly Token[], context?: readonly Token[], special?: boolean): string;
 }
 
 /** A prompt as the model expects it: BOS first exactly when the model wants one. */

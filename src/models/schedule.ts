@@ -60,3 +60,32 @@ export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): nu
   while (i < n && a[i] === b[i]) i++;
   return i;
 }
+
+/**
+ * What a model that evaluates exactly by `planEvaluation` holds, tracked from outside (for remote
+ * models, whose servers keep the real state): the transcript it last saw and its batch ends. It
+ * gives a call's canonical catch-up size, the same a local model reports.
+ */
+export class ScheduleMirror {
+  private held: Token[] = [];
+  private ends: number[] = [];
+
+  /** The catch-up size of predicting after `transcript` (with `cuts`, if any), and records the call. */
+  call(transcript: readonly Token[], cuts?: readonly number[]): {evaluated: number; fromState: boolean} {
+    const plan = planEvaluation(this.held, this.ends, transcript, cuts);
+    const kept = this.ends.slice(0, plan.keepSegments);
+    if (plan.evaluate.length === 0) {
+      const k = plan.keepSegments;
+      return {evaluated: kept[k - 1]! - (k > 1 ? kept[k - 2]! : 0), fromState: true};
+    }
+    const finalStart = plan.evaluate.length > 1 ? plan.evaluate.at(-2)! : plan.keepLength;
+    this.held = [...transcript];
+    this.ends = [...kept, ...plan.evaluate];
+    return {evaluated: transcript.length - finalStart, fromState: false};
+  }
+
+  reset(): void {
+    this.held = [];
+    this.ends = [];
+  }
+}

@@ -11,7 +11,7 @@ export function tokenizerOf(model: LlamaModel): Tokenizer {
     eos: model.tokens.eos as Token | null,
     addsBos: model.tokens.shouldPrependBosToken,
     tokenize: (text, special = false) => model.tokenize(text, special) as Token[],
-    detokenize: (ids, context) => model.detokenize(ids as LlamaToken[], false, context as LlamaToken[] | undefined),
+    detokenize: (ids, context, special = false) => model.detokenize(ids as LlamaToken[], special, context as LlamaToken[] | undefined),
   };
 }
 

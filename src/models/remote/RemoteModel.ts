@@ -1,0 +1,204 @@
+import {randomBytes} from "node:crypto";
+import type {LimitFunction} from "p-limit";
+import {ContextFullError, TlrError} from "../../util/errors.ts";
+import {commonPrefixLength, ScheduleMirror} from "../schedule.ts";
+import type {ModelInfo, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import type {HttpClient, HttpExchange} from "./HttpClient.ts";
+import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
+import {RemoteError} from "./RemoteError.ts";
+import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
+import {withRetries, type RetryPolicy} from "./retry.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply, sessionRequestBody} from "./sessionWire.ts";
+import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
+
+/**
+ * How a client talks to the server:
+ *   session      tlr serve's incremental sessions: only the ids the server has not seen
+ *   llama        llama-server's native POST /completion, token-id prompts
+ *   openai       POST /v1/completions, token-id prompts (llama-server, vLLM, SGLang, tlr serve)
+ *   openai-text  POST /v1/completions with the whole decoded text (the paper's demo; lossy)
+ */
+export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text";
+export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text"];
+
+const STATELESS: Record<Exclude<RemoteProtocol, "session">, StatelessProtocol> = {
+  llama: LLAMA_COMPLETION,
+  openai: OPENAI_COMPLETIONS,
+  "openai-text": OPENAI_TEXT,
+};
+
+/** What the models of one connection share (see `connectRemote`). */
+export interface RemoteLink {
+  http: HttpClient;
+  protocol: RemoteProtocol;
+  info: ModelInfo;
+  topK: number;
+  retry: RetryPolicy;
+  /** Caps the requests in flight to this server across all its models (questions). */
+  limit: LimitFunction;
+  request: RequestContext;
+}
+
+interface CallResult {
+  parsed: ParsedLogprobs;
+  computeMs: number | undefined;
+  evaluated: number | undefined;
+}
+
+/**
+ * The large model behind HTTP, as a `TokenModel`. One instance is one client state: a session
+ * on `tlr serve`, or a stream of stateless requests whose prefix the server caches. Failures
+ * are retried with back-off (`RetryPolicy`); a call that still fails throws a `RemoteError`.
+ * A session the server lost (evicted, restarted) is rebuilt by resending the prefix with its
+ * original batch schedule, which the caller sees only in `wire.resends`.
+ */
+export class RemoteModel implements TokenModel {
+  readonly info: ModelInfo;
+  /** This client's session id on `tlr serve` (random, 16 hex digits; a new one after `reset()`). */
+  session = newSessionId();
+  /** Session protocol: the server's token list as this client knows it (the evaluated tokens plus its last produced token). */
+  private serverTokens: Token[] = [];
+  /** Session protocol: where the server's evaluation batches ended, to replay them after a lost session. */
+  private batchEnds: number[] = [];
+  private cached: {transcript: Token[]; prediction: Prediction; evaluated: number} | undefined;
+  /** The batches an exactly scheduled server would hold, for canonical catch-up sizes. */
+  private readonly schedule = new ScheduleMirror();
+
+  constructor(private readonly link: RemoteLink) {
+    this.info = link.info;
+  }
+
+  get protocol(): RemoteProtocol {
+    return this.link.protocol;
+  }
+
+  async next(transcript: readonly Token[]): Promise<NextResult> {
+    const start = performance.now();
+    this.check(transcript);
+    if (this.cached && sameIds(this.cached.transcript, transcript)) {
+      return {prediction: this.cached.prediction, evaluated: this.cached.evaluated, fromState: true, replayed: 0, ms: 0, wire: emptyWire()};
+    }
+    this.cached = undefined;
+    const {evaluated} = this.schedule.call(transcript); // the run's own catch-up size (see ScheduleMirror)
+    const wire = emptyWire();
+    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire) : () => this.statelessCall(transcript, wire);
+    const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    wire.ms = performance.now() - start;
+    const {parsed} = result;
+    if (parsed.token >= this.info.vocabSize || !parsed.top.every((t) => t.id < this.info.vocabSize)) {
+      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${this.info.vocabSize}`);
+    }
+    const prediction = predictionFromLogprobs(parsed, this.link.topK);
+    if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
+    this.cached = {transcript: [...transcript], prediction, evaluated};
+    return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
+  }
+
+  private check(transcript: readonly Token[]): void {
+    const n = transcript.length;
+    if (n === 0) throw new TlrError(`${this.info.name}: cannot predict after an empty transcript (a prompt needs at least one token)`);
+    if (n > this.info.contextSize) {
+      throw new ContextFullError(`${this.info.name}: transcript of ${n} tokens exceeds the server's context of ${this.info.contextSize} tokens`);
+    }
+    for (const id of transcript) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) {
+        throw new TlrError(`${this.info.name}: token id ${id} is outside its vocabulary of ${this.info.vocabSize}`);
+      }
+    }
+  }
+
+  private async sessionCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+    const keep = commonPrefixLength(this.serverTokens, transcript);
+    let ex = await this.post("/session/next", sessionRequestBody(this.session, keep, transcript.slice(keep)), wire);
+    const n = transcript.length;
+    let batchEnds = this.batchEnds.filter((e) => e <= keep);
+    let replayed = false;
+    if (ex.status === 404 && errorCode(ex) === "unknown-session") {
+      // The server lost this session: resend the prefix, replaying the batches it was evaluated in.
+      wire.resends++;
+      if (batchEnds.at(-1) !== n) batchEnds.push(n);
+      const batches = batchEnds.map((e, i) => e - (i === 0 ? 0 : batchEnds[i - 1]!));
+      ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, batches), wire);
+      replayed = true;
+    }
+    const reply = replyData(ex, this.link.http.base.href, SessionNextReply);
+    const evaluated = numberHeader(ex, EVALUATED_HEADER);
+    if (!replayed && evaluated !== undefined && evaluated > 0) {
+      const from = n - evaluated;
+      batchEnds = batchEnds.filter((e) => e <= from);
+      if (from > 0 && batchEnds.at(-1) !== from) batchEnds.push(from);
+      batchEnds.push(n);
+    }
+    this.batchEnds = batchEnds;
+    this.serverTokens = [...transcript, reply.token];
+    return {
+      parsed: {token: reply.token, top: reply.top.map(([id, logprob]) => ({id, logprob}))},
+      computeMs: serverTimingMs(ex),
+      evaluated,
+    };
+  }
+
+  private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+    const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
+    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
+    const url = this.link.http.base.href;
+    const reply = protocol.parse(replyJson(ex, url));
+    if (typeof reply === "string") throw malformed(ex, url, reply);
+    // tlr serve reports its compute in headers on /v1/completions too.
+    return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
+  }
+
+  private async post(path: string, body: string, wire: WireUse): Promise<HttpExchange> {
+    wire.requests++; // failed attempts count as requests; their bytes are unknown and left out
+    const ex = await this.link.http.request("POST", path, body);
+    wire.bytesUp += ex.bytesUp;
+    wire.bytesDown += ex.bytesDown;
+    wire.bodyBytesUp += ex.bodyBytesUp;
+    wire.bodyBytesDown += ex.bodyBytesDown;
+    return ex;
+  }
+
+  /** Forgets this client's state; its session is closed on the server (best effort, not awaited). */
+  async reset(): Promise<void> {
+    const had = this.serverTokens.length > 0;
+    this.serverTokens = [];
+    this.batchEnds = [];
+    this.cached = undefined;
+    this.schedule.reset();
+    if (had && this.link.protocol === "session") {
+      // Not awaited: a slow or dead server must not hold up the caller. A new id means a late
+      // close can never hit the session this model uses next.
+      void this.link.http.request("POST", "/session/close", JSON.stringify({session: this.session})).catch(() => undefined);
+      this.session = newSessionId();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.reset();
+  }
+}
+
+function newSessionId(): string {
+  return randomBytes(SESSION_ID_LENGTH / 2).toString("hex");
+}
+
+export function emptyWire(): WireUse {
+  return {requests: 0, bytesUp: 0, bytesDown: 0, bodyBytesUp: 0, bodyBytesDown: 0, ms: 0, retries: 0, resends: 0};
+}
+
+function sameIds(a: readonly Token[], b: readonly Token[]): boolean {
+  return a.length === b.length && commonPrefixLength(a, b) === a.length;
+}
+
+function numberHeader(ex: HttpExchange, name: string): number | undefined {
+  const v = ex.headers[name];
+  const n = typeof v === "string" ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `Server-Timing: compute;dur=1.234` → 1.234. */
+function serverTimingMs(ex: HttpExchange): number | undefined {
+  const v = ex.headers[COMPUTE_HEADER];
+  const m = typeof v === "string" ? /compute;dur=([\d.]+)/.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
+}

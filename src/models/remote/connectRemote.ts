@@ -1,0 +1,136 @@
+import pLimit from "p-limit";
+import {z} from "zod";
+import {TlrError} from "../../util/errors.ts";
+import type {ModelInfo, Tokenizer} from "../TokenModel.ts";
+import type {VocabularyCheck, VocabularyInfo} from "../vocabulary.ts";
+import {HttpClient} from "./HttpClient.ts";
+import {replyData, tryJson} from "./replies.ts";
+import {REMOTE_PROTOCOLS, RemoteModel, type RemoteLink, type RemoteProtocol} from "./RemoteModel.ts";
+import {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./retry.ts";
+import {checkRemoteVocabulary} from "./remoteVocabulary.ts";
+
+export interface RemoteOptions {
+  /** The server's base URL, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Default "auto": `session` for tlr serve, `llama` for llama-server, else `openai`. */
+  protocol?: RemoteProtocol | "auto";
+  /** Bearer token (tlr serve's --token, llama-server's and vLLM's --api-key). */
+  apiKey?: string;
+  /** Top log-probabilities per step. Default: tlr serve's --top-k; 10 for other servers. */
+  topK?: number;
+  /** Time limit of one request. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Bounded retries with back-off. Default `DEFAULT_RETRY` (4 retries, 0.25 → 2 s, ~3.75 s in all). */
+  retry?: Partial<RetryPolicy>;
+  /** Most requests in flight to this server across all models made from the connection. Default 8. */
+  maxInFlight?: number;
+  /** OpenAI `model` field. Default: the first model the server lists at /v1/models. */
+  model?: string;
+  /** The small model's vocabulary: checked against the server's where the server exposes enough of it. */
+  vocabulary?: VocabularyInfo;
+  /** The small model's tokenizer: needed by `openai-text`, and to check llama-server's vocabulary token by token. */
+  tokenizer?: Tokenizer;
+}
+
+/** Which server answered (from what it exposes). */
+export type ServerKind = "tlr" | "llama.cpp" | "openai";
+
+/** A connection to a remote large model; `createModel()` gives each question its own client state. */
+export interface RemoteBackend {
+  url: string;
+  server: ServerKind;
+  protocol: RemoteProtocol;
+  info: ModelInfo;
+  /** The vocabulary check's result where one was possible. */
+  vocabulary: VocabularyCheck | undefined;
+  /** Things the user should know (an unchecked vocabulary, an unknown context size). */
+  warnings: string[];
+  createModel(): RemoteModel;
+  /** Closes idle connections. Models made from it must not be used afterwards. */
+  dispose(): void;
+}
+
+const TlrHealth = z.object({service: z.literal("tlr serve")}).loose();
+const TlrInfo = z.object({
+  model: z.object({name: z.string(), vocabSize: z.number().int(), bos: z.number().int().nullable(), eos: z.number().int().nullable(), contextSize: z.number().int()}),
+  topK: z.number().int().positive(),
+});
+const LlamaProps = z.object({default_generation_settings: z.object({n_ctx: z.number().int()}).loose()}).loose();
+const ModelList = z.object({data: z.array(z.object({id: z.string(), meta: z.object({n_vocab: z.number().int()}).loose().optional()}).loose())}).loose();
+
+/**
+ * Connects to a remote large model: finds out which server it is, picks the protocol, reads the
+ * model's vocabulary size and context, and checks the vocabulary against the small model's as
+ * far as the server allows (tlr serve: token by token; llama-server: size, type, BOS/EOS and
+ * the detokenized text of every id; other OpenAI-compatible servers: not at all, with a warning).
+ */
+export async function connectRemote(options: RemoteOptions): Promise<RemoteBackend> {
+  const protocolOption = options.protocol ?? "auto";
+  if (protocolOption !== "auto" && !REMOTE_PROTOCOLS.includes(protocolOption)) {
+    throw new TlrError(`unknown remote protocol "${protocolOption}": use auto, ${REMOTE_PROTOCOLS.join(", ")}`);
+  }
+  if (protocolOption === "openai-text" && !options.tokenizer) throw new TlrError("the openai-text protocol needs the small model's tokenizer");
+  const http = new HttpClient(options.url, {apiKey: options.apiKey, timeoutMs: options.timeoutMs});
+  const retry = {...DEFAULT_RETRY, ...options.retry};
+  const url = http.base.href;
+  const get = async (path: string) => withRetries(() => http.request("GET", path), retry);
+  try {
+    const warnings: string[] = [];
+    let server: ServerKind;
+    let info: ModelInfo;
+    let topK = options.topK ?? 10;
+    let model = options.model;
+    const root = await get("/");
+    if (root.status === 200 && TlrHealth.safeParse(tryJson(root.text)).success) {
+      server = "tlr";
+      const served = replyData(await get("/info"), http.urlOf("/info"), TlrInfo);
+      info = {source: url, ...served.model};
+      topK = options.topK ?? served.topK;
+    } else {
+      const props = await get("/props");
+      const llama = props.status === 200 ? LlamaProps.safeParse(tryJson(props.text)) : undefined;
+      const listed = await get("/v1/models");
+      // A server without a model list is usable when the model's name is given.
+      const first = listed.status === 404 && options.model ? undefined : replyData(listed, http.urlOf("/v1/models"), ModelList).data[0];
+      model ??= first?.id;
+      server = llama?.success ? "llama.cpp" : "openai";
+      const vocabSize = first?.meta?.n_vocab ?? options.vocabulary?.tokens.length;
+      const contextSize = llama?.success ? llama.data.default_generation_settings.n_ctx : undefined;
+      if (vocabSize === undefined) warnings.push(`${url} does not say its vocabulary size; ids are not range-checked before sending`);
+      if (contextSize === undefined) warnings.push(`${url} does not say its context size; a transcript that overflows it fails at the server`);
+      info = {
+        source: url,
+        name: model ?? url,
+        vocabSize: vocabSize ?? Number.MAX_SAFE_INTEGER,
+        bos: options.vocabulary?.bos ?? null,
+        eos: options.vocabulary?.eos ?? null,
+        contextSize: contextSize ?? Number.MAX_SAFE_INTEGER,
+      };
+    }
+    const protocol: RemoteProtocol = protocolOption !== "auto" ? protocolOption : server === "tlr" ? "session" : server === "llama.cpp" ? "llama" : "openai";
+    if (protocol === "session" && server !== "tlr") throw new TlrError(`${url} is not a tlr serve server, so it has no sessions: use --protocol llama or openai`);
+    if (protocol === "llama" && server !== "llama.cpp") throw new TlrError(`${url} is not llama-server (no /props): use --protocol openai`);
+
+    let vocabulary: VocabularyCheck | undefined;
+    if (options.vocabulary) {
+      vocabulary = await checkRemoteVocabulary({http, retry, server, small: options.vocabulary, tokenizer: options.tokenizer});
+      if (!vocabulary) warnings.push(`the vocabulary of ${url} cannot be checked (the server does not expose it): make sure its model shares the small model's vocabulary`);
+      else warnings.push(...vocabulary.warnings);
+    }
+
+    const link: RemoteLink = {http, protocol, info, topK, retry, limit: pLimit(options.maxInFlight ?? 8), request: {topK, model, tokenizer: options.tokenizer}};
+    return {
+      url,
+      server,
+      protocol,
+      info,
+      vocabulary,
+      warnings,
+      createModel: () => new RemoteModel(link),
+      dispose: () => http.close(),
+    };
+  } catch (error) {
+    http.close();
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+import type {ModelInfo, Tokenizer} from "../models/TokenModel.ts";
+import type {VocabularyReply} from "../models/remote/remoteVocabulary.ts";
+import type {SessionPool} from "./SessionPool.ts";
+
+/** What the route handlers of one server share. */
+export interface ServerContext {
+  pool: SessionPool;
+  info: ModelInfo;
+  tokenizer: Tokenizer;
+  vocabulary: VocabularyReply;
+  /** Top log-probabilities per step (session replies and the most /v1/completions may ask for). */
+  topK: number;
+  /** Most tokens one /v1/completions request may generate. */
+  maxNewTokens: number;
+}

@@ -1,0 +1,189 @@
+import pLimit, {type LimitFunction} from "p-limit";
+import type {LocalModel, LocalModelOptions, LocalWeights} from "../models/LocalModel.ts";
+import {commonPrefixLength} from "../models/schedule.ts";
+import type {Prediction, Token} from "../models/TokenModel.ts";
+import {HttpError} from "./httpUtil.ts";
+
+export interface SessionPoolOptions {
+  /** Most sessions (each with its own context and KV cache) held at once; the least recently used is evicted. */
+  maxSessions: number;
+  /** A session unused this long is dropped and its memory freed. */
+  idleMs: number;
+  /** Evaluations run at once across all sessions. */
+  parallel: number;
+  /** Options of every session's model (threads, context size, batch size, top-K, entropy). */
+  model: Omit<LocalModelOptions, "path" | "gpu">;
+}
+
+export interface Session {
+  id: string;
+  model: LocalModel;
+  /** What the session holds, as clients see it: the evaluated tokens plus the last produced one. */
+  tokens: Token[];
+  lastUsed: number;
+  busy: boolean;
+  /** Made for a stateless /v1/completions request (reusable by any such request). */
+  anonymous: boolean;
+}
+
+export interface StepResult {
+  prediction: Readonly<Prediction>;
+  /** Tokens evaluated (the catch-up, or the whole replay). */
+  evaluated: number;
+  /** Compute time of the evaluations, queueing excluded. */
+  ms: number;
+}
+
+/**
+ * The server's sessions. Each has its own context over the shared weights: sessions never share
+ * a KV cache or an evaluation batch, so one session's numbers cannot depend on another's (in one
+ * context, node-llama-cpp would batch concurrent sequences into one decode and change the batch
+ * shape, and with it the logits). Evaluations go through one queue of `parallel` slots so that
+ * concurrent sessions do not oversubscribe the CPU (ggml threads busy-wait). Memory is bounded
+ * by `maxSessions` contexts: a new session takes a closed session's context, else evicts the
+ * least recently used idle session and takes its context; sessions idle longer than `idleMs`
+ * are freed, and with them the spare contexts once no session is left.
+ */
+export class SessionPool {
+  private readonly sessions = new Map<string, Session>(); // in least-recently-used order
+  private readonly creating = new Map<string, Promise<Session>>();
+  /** Contexts of closed sessions, cleared and ready for new ones (sessions + spares ≤ maxSessions). */
+  private readonly spare: Promise<LocalModel>[] = [];
+  private readonly queue: LimitFunction;
+  private readonly timer: NodeJS.Timeout;
+  private anonymousCount = 0;
+  evictions = 0;
+
+  constructor(
+    private readonly weights: LocalWeights,
+    private readonly options: SessionPoolOptions,
+  ) {
+    this.queue = pLimit(options.parallel);
+    this.timer = setInterval(() => void this.dropIdle(), Math.max(50, Math.min(options.idleMs / 2, 30_000)));
+    this.timer.unref();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /**
+   * The session `id`, reserved for the caller until `release()`; made (evicting the least
+   * recently used idle session when full) if absent. One request at a time per session.
+   */
+  async acquire(id: string, anonymous = false): Promise<Session> {
+    const held = this.sessions.get(id);
+    if (held) return this.reserve(held);
+    if (this.creating.has(id)) throw busySession(id);
+    const pending = this.make(id, anonymous).finally(() => this.creating.delete(id));
+    this.creating.set(id, pending);
+    return pending;
+  }
+
+  /** For a stateless request: the idle anonymous session sharing the longest prefix with `prompt`, else a new one; reserved. */
+  async acquireAnonymous(prompt: readonly Token[]): Promise<Session> {
+    let best: Session | undefined;
+    let bestLength = 0;
+    for (const s of this.sessions.values()) {
+      if (!s.anonymous || s.busy) continue;
+      const n = commonPrefixLength(s.tokens, prompt);
+      if (n > bestLength) [best, bestLength] = [s, n];
+    }
+    return best ? this.reserve(best) : this.acquire(`anonymous-${++this.anonymousCount}`, true);
+  }
+
+  release(session: Session): void {
+    session.busy = false;
+    session.lastUsed = Date.now();
+  }
+
+  private reserve(session: Session): Session {
+    if (session.busy) throw busySession(session.id);
+    session.busy = true;
+    this.sessions.delete(session.id); // re-inserted last: most recently used
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  private async make(id: string, anonymous: boolean): Promise<Session> {
+    let model: LocalModel;
+    const spare = this.spare.pop();
+    if (spare) {
+      model = await spare;
+    } else if (this.sessions.size + this.creating.size >= this.options.maxSessions) {
+      const victim = [...this.sessions.values()].find((s) => !s.busy);
+      if (!victim) {
+        throw new HttpError(503, "busy", `all ${this.options.maxSessions} sessions are in use; retry shortly (tlr serve --max-sessions)`, {"retry-after": "1"});
+      }
+      this.sessions.delete(victim.id); // synchronously, so no other request can pick it
+      this.evictions++;
+      await victim.model.reset();
+      model = victim.model;
+    } else {
+      model = await this.weights.createModel(this.options.model);
+    }
+    const session: Session = {id, model, tokens: [], lastUsed: Date.now(), busy: true, anonymous};
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /**
+   * Runs `transcript` through a reserved session's model in the evaluation queue: the catch-up
+   * in one batch, or, with `batches`, prefix by prefix in those batch sizes (a lost session's
+   * replay, which reproduces the batch schedule and so the numbers).
+   */
+  evaluate(session: Session, transcript: readonly Token[], batches?: readonly number[]): Promise<StepResult> {
+    return this.queue(async () => {
+      let evaluated = 0, ms = 0;
+      try {
+        let end = 0;
+        for (const size of (batches ?? []).slice(0, -1)) {
+          end += size;
+          const r = await session.model.next(transcript.slice(0, end));
+          evaluated += r.evaluated;
+          ms += r.ms;
+        }
+        const r = await session.model.next(transcript);
+        session.tokens = [...transcript, r.prediction.token];
+        return {prediction: r.prediction, evaluated: evaluated + r.evaluated, ms: ms + r.ms};
+      } catch (error) {
+        this.drop(session); // its state is unknown now; the client resends
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Ends a session. A closed session's context is kept (cleared) for the next session, so a busy
+   * server does not churn allocations; a failed one's state is unknown, so its context is freed.
+   */
+  drop(session: Session, keepContext = false): void {
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    if (keepContext) this.spare.push(session.model.reset().then(() => session.model));
+    else void session.model.dispose();
+  }
+
+  /** Frees idle sessions and spare contexts: an idle server gives its memory back. */
+  private dropIdle(): void {
+    const cutoff = Date.now() - this.options.idleMs;
+    for (const s of [...this.sessions.values()]) if (!s.busy && s.lastUsed < cutoff) this.drop(s);
+    if (this.sessions.size === 0) for (const m of this.spare.splice(0)) void m.then((model) => model.dispose());
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.timer);
+    const all = [...this.sessions.values()].map((s) => s.model);
+    this.sessions.clear();
+    all.push(...(await Promise.all(this.spare.splice(0))));
+    await Promise.all(all.map((m) => m.dispose()));
+  }
+}
+
+function busySession(id: string): HttpError {
+  return new HttpError(409, "session-busy", `session ${id} is already answering a request: send one request at a time per session`);
+}
