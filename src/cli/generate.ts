@@ -7,7 +7,8 @@ import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
 import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
-import {createRouter, isRouterKind, ROUTER_KINDS, type RouterSpec} from "../routing/routers.ts";
+import {loadRouter} from "../routing/loadRouter.ts";
+import {isRouterKind, ROUTER_KINDS} from "../routing/routers.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
@@ -91,8 +92,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
-  const spec: RouterSpec = flags.router === "random" ? {kind: "random", seed: flags.seed} : ({kind: flags.router} as RouterSpec);
-  const router = createRouter(spec);
+  const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 

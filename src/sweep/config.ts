@@ -46,6 +46,7 @@ const Router = z
   .object({
     kind: z.enum(ROUTER_KINDS as [string, ...string[]]),
     seed: z.number().int().optional().describe("seed of the random router"),
+    file: z.string().optional().describe("a trained router's file, for learned router kinds (relative to this file)"),
     thresholds: z.array(z.number()).min(1).optional().describe("τ values: a token is routed when score < τ"),
     targets: z.array(z.number().min(0).max(1)).min(1).optional().describe("upload fractions to calibrate τ for (see calibration)"),
   })

@@ -37,6 +37,8 @@ export interface DatasetPlan {
 export interface RouterPlan {
   kind: string;
   seed?: number;
+  /** A trained router's file, resolved against the config's folder. */
+  file?: string;
   /** Fixed thresholds, or null when they come from calibration. */
   thresholds: number[] | null;
   targets: number[] | null;
@@ -116,6 +118,7 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
     return {
       kind: r.kind,
       seed: r.seed,
+      file: r.file === undefined ? undefined : resolvePath(configFile, r.file),
       thresholds: fixed !== undefined ? [fixed] : r.thresholds ? [...r.thresholds].sort((a, b) => a - b) : null,
       targets: r.targets ? [...r.targets].sort((a, b) => a - b) : null,
     };

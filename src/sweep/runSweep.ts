@@ -9,7 +9,8 @@ import type {LocalModel} from "../models/LocalModel.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
-import {createRouter, type RouterSpec} from "../routing/routers.ts";
+import {loadRouter} from "../routing/loadRouter.ts";
+import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {sha256File} from "../util/sha256.ts";
@@ -212,7 +213,7 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Model
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
-    const router = createRouter((r.kind === "random" ? {kind: "random", seed: r.seed ?? 0} : {kind: r.kind}) as RouterSpec);
+    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file});
     if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
     routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
   }
