@@ -183,6 +183,11 @@ export class LocalModel implements TokenModel {
     };
   }
 
+  /** Ends of the evaluation batches the KV state holds (see models/schedule.ts). */
+  get batchEnds(): number[] {
+    return this.segments.map((s) => s.end);
+  }
+
   /**
    * Input tokens the native sequence has evaluated since load, counted by node-llama-cpp's
    * TokenMeter: an independent check of the catch-up sizes this class reports.

@@ -133,23 +133,24 @@ export class SessionPool {
 
   /**
    * Runs `transcript` through a reserved session's model in the evaluation queue: the catch-up
-   * in one batch, or, with `batches`, prefix by prefix in those batch sizes (a lost session's
-   * replay, which reproduces the batch schedule and so the numbers).
+   * in one batch, or, with `batches`, in exactly those batches after the first `keep` tokens
+   * (a tree sweep's schedule, or a lost session's replay), which reproduces the numbers: logits
+   * depend on how a prefix was batched (models/schedule.ts).
    */
-  evaluate(session: Session, transcript: readonly Token[], batches?: readonly number[]): Promise<StepResult> {
+  evaluate(session: Session, transcript: readonly Token[], schedule?: {keep: number; batches: readonly number[]}): Promise<StepResult> {
     return this.queue(async () => {
-      let evaluated = 0, ms = 0;
       try {
-        let end = 0;
-        for (const size of (batches ?? []).slice(0, -1)) {
-          end += size;
-          const r = await session.model.next(transcript.slice(0, end));
-          evaluated += r.evaluated;
-          ms += r.ms;
+        let cuts: number[] | undefined;
+        if (schedule) {
+          const {keep, batches} = schedule;
+          cuts = session.model.batchEnds.filter((e) => e < keep);
+          if (keep > 0) cuts.push(keep);
+          let end = keep;
+          for (const size of batches.slice(0, -1)) cuts.push((end += size));
         }
-        const r = await session.model.next(transcript);
+        const r = await session.model.next(transcript, {cuts});
         session.tokens = [...transcript, r.prediction.token];
-        return {prediction: r.prediction, evaluated: evaluated + r.evaluated, ms: ms + r.ms};
+        return {prediction: r.prediction, evaluated: (r.fromState ? 0 : r.evaluated) + r.replayed, ms: r.ms + (r.replayMs ?? 0)};
       } catch (error) {
         this.drop(session); // its state is unknown now; the client resends
         throw error;

@@ -12,8 +12,20 @@ const Network = z
   })
   .strict();
 
+const RemoteModelConfig = z
+  .object({
+    url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
+    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text"]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
+    timeoutMs: z.number().int().positive().optional(),
+    retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
+    maxInFlight: z.number().int().positive().optional(),
+  })
+  .strict();
+
 const Model = z.union([
-  z.string().describe("a GGUF path (relative to this file)"),
+  z.string().describe("a GGUF path (relative to this file) or, for the large model, a server URL"),
+  RemoteModelConfig,
   z
     .object({
       path: z.string().describe("a GGUF path (relative to this file)"),
@@ -26,7 +38,7 @@ const Model = z.union([
 
 const Pair = z.union([
   z.object({preset: z.string().describe("a named pair, e.g. toy-arith"), name: z.string().optional()}).strict(),
-  z.object({name: z.string().min(1), small: Model, large: Model}).strict(),
+  z.object({name: z.string().min(1), small: Model, large: Model}).strict().describe("small must be a local GGUF; large may be a server URL"),
 ]);
 
 const Dataset = z

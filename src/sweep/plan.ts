@@ -17,11 +17,28 @@ export interface ModelPlan {
   gpu?: GpuSetting;
 }
 
+/** A large model behind a server. */
+export interface RemotePlan {
+  url: string;
+  protocol?: "auto" | "session" | "llama" | "openai" | "openai-text";
+  /** Environment variable holding the API key. */
+  apiKeyEnv: string;
+  timeoutMs?: number;
+  retries?: number;
+  maxInFlight?: number;
+}
+
 export interface PairPlan {
   name: string;
   small: ModelPlan;
-  large: ModelPlan;
+  large: ModelPlan | RemotePlan;
 }
+
+export function isRemotePlan(m: ModelPlan | RemotePlan): m is RemotePlan {
+  return "url" in m;
+}
+
+const isUrl = (s: string) => /^https?:\/\//.test(s);
 
 export interface DatasetPlan {
   name: string;
@@ -76,16 +93,21 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       }
       plan = {name: p.name ?? p.preset, small: {path: preset.small}, large: {path: preset.large}};
     } else {
-      const model = (m: typeof p.small): ModelPlan =>
-        typeof m === "string"
-          ? {path: resolvePath(configFile, m)}
-          : {path: resolvePath(configFile, m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
-      plan = {name: p.name, small: model(p.small), large: model(p.large)};
+      const model = (m: typeof p.small): ModelPlan | RemotePlan => {
+        if (typeof m === "string") return isUrl(m) ? {url: m, apiKeyEnv: "TLR_API_KEY"} : {path: resolvePath(configFile, m)};
+        if ("url" in m) return {...m, apiKeyEnv: m.apiKeyEnv ?? "TLR_API_KEY"};
+        return {path: resolvePath(configFile, m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
+      };
+      const small = model(p.small);
+      if (isRemotePlan(small)) field(`pairs[${i}].small`, new Error("the small model runs on the device: give a GGUF path, not a server URL"));
+      plan = {name: p.name, small: small as ModelPlan, large: model(p.large)};
     }
     if (pairs.some((q) => q.name === plan.name)) field(`pairs[${i}]`, new Error(`pair name "${plan.name}" is used twice`));
     for (const role of ["small", "large"] as const) {
+      const m = plan[role];
+      if (isRemotePlan(m)) continue; // reached (and its vocabulary checked) when the sweep connects
       try {
-        await inspectModelFile(plan[role].path, `${role} model`);
+        await inspectModelFile(m.path, `${role} model`);
       } catch (error) {
         field(`pairs[${i}].${role}`, error);
       }

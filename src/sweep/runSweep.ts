@@ -4,8 +4,7 @@ import pLimit from "p-limit";
 import {subset} from "../data/subset.ts";
 import {PredictionMemo} from "../decoding/memo.ts";
 import {sweepTree} from "../decoding/tree.ts";
-import {loadPair, type ModelPair} from "../models/pair.ts";
-import type {LocalModel} from "../models/LocalModel.ts";
+import {isRemoteError} from "../models/remote/RemoteError.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
@@ -13,11 +12,11 @@ import {loadRouter} from "../routing/loadRouter.ts";
 import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import {sha256File} from "../util/sha256.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
 import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
 import {partNames, readPart, writePart} from "./parts.ts";
-import type {DatasetPlan, PairPlan, SweepPlan} from "./plan.ts";
+import type {DatasetPlan, SweepPlan} from "./plan.ts";
+import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
 import {errorRow, runRows} from "./rows.ts";
 import {inShard, type Shard} from "./shard.ts";
 
@@ -52,9 +51,12 @@ export interface SweepOutcome {
   resumed: number;
 }
 
-/** A thrown error that is a property of one question (a remote model that failed after its retries), not of the sweep. */
+/**
+ * A thrown error that belongs to one question, not to the sweep: a remote model that still failed
+ * after its retries. The question is recorded with it (counted wrong) and the sweep goes on.
+ */
 export function isRecordable(error: unknown): boolean {
-  return error instanceof Error && (error as {recordable?: boolean}).recordable === true;
+  return isRemoteError(error);
 }
 
 interface RunnableRouter {
@@ -92,19 +94,14 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await loadPair({
-      small: {...pairPlan.small, topK: config.topK},
-      large: {...pairPlan.large, topK: config.topK},
-      onWarning: (w) => options.onInfo?.(`warning: ${w}`),
-    });
-    const workers = [{small: pair.small, large: pair.large}];
+    const pair = await openSweepPair(pairPlan, config.topK, (w) => options.onInfo?.(`warning: ${w}`));
     try {
-      for (let w = 1; w < config.concurrency; w++) workers.push({small: await pair.small.fork(), large: await pair.large.fork()});
-      const models = await modelsMetadata(pairPlan);
+      const workers = await pair.workers(config.concurrency);
+      const models = await pair.metadata();
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
         if (pending.length === 0) continue;
-        const {routers, calibration} = await prepareRouters(plan, dataset, pair);
+        const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
         for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
         const partMeta = new Map([["tlr.part", JSON.stringify({code: codeVersion(), machine: machineInfo(), shard: options.shard ?? null, models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}})]]);
         const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
@@ -141,7 +138,6 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
         }
       }
     } finally {
-      for (const w of workers.slice(1)) await Promise.all([w.small.dispose(), w.large.dispose()]);
       await pair.dispose();
     }
   }
@@ -151,8 +147,8 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 }
 
 async function runQuestion(
-  worker: {small: LocalModel; large: LocalModel},
-  pair: ModelPair,
+  worker: Worker,
+  pair: SweepPair,
   dataset: DatasetPlan,
   pairName: string,
   routers: RunnableRouter[],
@@ -160,7 +156,7 @@ async function runQuestion(
   config: SweepPlan["config"],
 ): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
   const example = dataset.examples[q]!;
-  const tokenizer = pair.small.tokenizer;
+  const tokenizer = pair.tokenizer;
   const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
   const keyOf = (r: RunnableRouter, i: number): RunKey => ({
     dataset: dataset.name,
@@ -188,7 +184,7 @@ async function runQuestion(
         stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
         network: config.network,
         key: example.id,
-        sharedVocabSize: pair.vocabulary.sharedSize,
+        sharedVocabSize: pair.sharedVocabSize,
         memo,
       });
       tree.runs.forEach((run, i) => {
@@ -206,7 +202,7 @@ async function runQuestion(
 }
 
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: ModelPair): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
+async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
     {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
     {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
@@ -229,20 +225,15 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Model
       routers: toCalibrate.map(({router, targets}) => ({router, targets})),
       examples,
       task: dataset.task,
-      small: pair.small,
-      large: pair.large,
-      tokenizer: pair.small.tokenizer,
+      small: worker.small,
+      large: worker.large,
+      tokenizer: pair.tokenizer,
       maxTokens: plan.config.maxTokens,
       stop: [...dataset.task.stop, ...(plan.config.stop ?? [])],
     });
     toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
   }
   return {routers, calibration};
-}
-
-async function modelsMetadata(pair: PairPlan) {
-  const one = async (path: string) => ({path, sha256: await sha256File(path)});
-  return {small: await one(pair.small.path), large: await one(pair.large.path)};
 }
 
 /** A results folder belongs to one config (and shard): refuse to mix runs. */

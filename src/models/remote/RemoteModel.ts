@@ -1,8 +1,8 @@
 import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
-import {commonPrefixLength, ScheduleMirror} from "../schedule.ts";
-import type {ModelInfo, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
+import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
 import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
@@ -60,7 +60,7 @@ export class RemoteModel implements TokenModel {
   private serverTokens: Token[] = [];
   /** Session protocol: where the server's evaluation batches ended, to replay them after a lost session. */
   private batchEnds: number[] = [];
-  private cached: {transcript: Token[]; prediction: Prediction; evaluated: number} | undefined;
+  private cached: {transcript: Token[]; cuts: number[] | undefined; prediction: Prediction; evaluated: number} | undefined;
   /** The batches an exactly scheduled server would hold, for canonical catch-up sizes. */
   private readonly schedule = new ScheduleMirror();
 
@@ -72,16 +72,22 @@ export class RemoteModel implements TokenModel {
     return this.link.protocol;
   }
 
-  async next(transcript: readonly Token[]): Promise<NextResult> {
+  /**
+   * `options.cuts` (an exact sweep's batch history) is honoured over the session protocol; the
+   * stateless protocols cannot ask a server for a batch schedule, so there the server's prefix
+   * cache decides (see README, remote backends).
+   */
+  async next(transcript: readonly Token[], options: NextOptions = {}): Promise<NextResult> {
     const start = performance.now();
     this.check(transcript);
-    if (this.cached && sameIds(this.cached.transcript, transcript)) {
+    const cuts = this.link.protocol === "session" ? options.cuts : undefined;
+    if (this.cached && sameIds(this.cached.transcript, transcript) && sameIds(this.cached.cuts ?? [], cuts ?? [])) {
       return {prediction: this.cached.prediction, evaluated: this.cached.evaluated, fromState: true, replayed: 0, ms: 0, wire: emptyWire()};
     }
     this.cached = undefined;
-    const {evaluated} = this.schedule.call(transcript); // the run's own catch-up size (see ScheduleMirror)
+    const {evaluated} = this.schedule.call(transcript, options.cuts); // the run's own catch-up size (see ScheduleMirror)
     const wire = emptyWire();
-    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire) : () => this.statelessCall(transcript, wire);
+    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts) : () => this.statelessCall(transcript, wire);
     const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
     wire.ms = performance.now() - start;
     const {parsed} = result;
@@ -90,7 +96,7 @@ export class RemoteModel implements TokenModel {
     }
     const prediction = predictionFromLogprobs(parsed, this.link.topK);
     if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
-    this.cached = {transcript: [...transcript], prediction, evaluated};
+    this.cached = {transcript: [...transcript], cuts: cuts && [...cuts], prediction, evaluated};
     return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
   }
 
@@ -107,34 +113,38 @@ export class RemoteModel implements TokenModel {
     }
   }
 
-  private async sessionCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
-    const keep = commonPrefixLength(this.serverTokens, transcript);
-    let ex = await this.post("/session/next", sessionRequestBody(this.session, keep, transcript.slice(keep)), wire);
-    const n = transcript.length;
-    let batchEnds = this.batchEnds.filter((e) => e <= keep);
-    let replayed = false;
+  /**
+   * One step over the session protocol. The client mirrors the server's evaluation batches
+   * (`batchEnds`) with the same planning the server's model uses (models/schedule.ts). Plain
+   * decoding sends the unseen ids and the server evaluates them as one batch; with `cuts` (an
+   * exact sweep's batch history) it sends `keep` = the last batch the schedules share and the
+   * batch sizes after it, so the server reproduces the schedule and its numbers.
+   */
+  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[]): Promise<CallResult> {
+    const held = this.serverTokens.slice(0, this.batchEnds.at(-1) ?? 0);
+    const plan = planEvaluation(held, this.batchEnds, transcript, cuts);
+    const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
+    const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
+    let body: string;
+    if (!cuts || plan.evaluate.length === 0) {
+      const keep = commonPrefixLength(this.serverTokens, transcript);
+      body = sessionRequestBody(this.session, keep, transcript.slice(keep));
+    } else {
+      body = sessionRequestBody(this.session, plan.keepLength, transcript.slice(plan.keepLength), sizes(plan.evaluate, plan.keepLength));
+    }
+    let ex = await this.post("/session/next", body, wire);
     if (ex.status === 404 && errorCode(ex) === "unknown-session") {
       // The server lost this session: resend the prefix, replaying the batches it was evaluated in.
       wire.resends++;
-      if (batchEnds.at(-1) !== n) batchEnds.push(n);
-      const batches = batchEnds.map((e, i) => e - (i === 0 ? 0 : batchEnds[i - 1]!));
-      ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, batches), wire);
-      replayed = true;
+      ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, sizes(ends, 0)), wire);
     }
     const reply = replyData(ex, this.link.http.base.href, SessionNextReply);
-    const evaluated = numberHeader(ex, EVALUATED_HEADER);
-    if (!replayed && evaluated !== undefined && evaluated > 0) {
-      const from = n - evaluated;
-      batchEnds = batchEnds.filter((e) => e <= from);
-      if (from > 0 && batchEnds.at(-1) !== from) batchEnds.push(from);
-      batchEnds.push(n);
-    }
-    this.batchEnds = batchEnds;
+    this.batchEnds = ends;
     this.serverTokens = [...transcript, reply.token];
     return {
       parsed: {token: reply.token, top: reply.top.map(([id, logprob]) => ({id, logprob}))},
       computeMs: serverTimingMs(ex),
-      evaluated,
+      evaluated: numberHeader(ex, EVALUATED_HEADER),
     };
   }
 

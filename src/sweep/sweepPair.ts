@@ -1,0 +1,66 @@
+import {loadPair} from "../models/pair.ts";
+import type {LocalModel} from "../models/LocalModel.ts";
+import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
+import type {TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import {sha256File} from "../util/sha256.ts";
+import {isRemotePlan, type PairPlan} from "./plan.ts";
+
+/** One worker's models: each decodes one question at a time with its own KV states / sessions. */
+export interface Worker {
+  small: LocalModel;
+  large: TokenModel;
+}
+
+/** A loaded pair as the sweep uses it, whether the large model is local or behind a server. */
+export interface SweepPair {
+  tokenizer: Tokenizer;
+  sharedVocabSize: number;
+  /** `count` workers: the first uses the loaded models, the others forks (local) or new sessions (remote). */
+  workers(count: number): Promise<Worker[]>;
+  /** What the results record about the models. */
+  metadata(): Promise<unknown>;
+  dispose(): Promise<void>;
+}
+
+export async function openSweepPair(plan: PairPlan, topK: number, onWarning: (w: string) => void): Promise<SweepPair> {
+  const extra: Worker[] = [];
+  const disposeExtra = async () => {
+    for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
+  };
+  const smallMeta = async () => ({path: plan.small.path, sha256: await sha256File(plan.small.path)});
+  const large = plan.large;
+  if (isRemotePlan(large)) {
+    const pair = await loadRemotePair({
+      small: {...plan.small, topK},
+      large: {url: large.url, protocol: large.protocol, apiKey: process.env[large.apiKeyEnv], topK, timeoutMs: large.timeoutMs, retry: large.retries === undefined ? undefined : {retries: large.retries}, maxInFlight: large.maxInFlight},
+      onWarning,
+    });
+    return {
+      tokenizer: pair.small.tokenizer,
+      sharedVocabSize: pair.vocabulary.sharedSize,
+      workers: async (count) => {
+        for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: pair.backend.createModel()});
+        return [{small: pair.small, large: pair.large}, ...extra];
+      },
+      metadata: async () => ({small: await smallMeta(), large: {url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}}),
+      dispose: async () => {
+        await disposeExtra();
+        await pair.dispose();
+      },
+    };
+  }
+  const pair = await loadPair({small: {...plan.small, topK}, large: {...large, topK}, onWarning});
+  return {
+    tokenizer: pair.small.tokenizer,
+    sharedVocabSize: pair.vocabulary.sharedSize,
+    workers: async (count) => {
+      for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: await pair.large.fork()});
+      return [{small: pair.small, large: pair.large}, ...extra];
+    },
+    metadata: async () => ({small: await smallMeta(), large: {path: large.path, sha256: await sha256File(large.path)}}),
+    dispose: async () => {
+      await disposeExtra();
+      await pair.dispose();
+    },
+  };
+}
