@@ -36,14 +36,6 @@ export class PathAccount {
     private readonly key = "",
   ) {}
 
-  /** Clones the account at a branch point of the trajectory tree. */
-  fork(): PathAccount {
-    const copy = new PathAccount(this.network, this.protocol, this.vocabBound, this.tokenizer, this.key);
-    copy.largeKnows = this.largeKnows;
-    copy.clock = this.clock;
-    return copy;
-  }
-
   record(o: StepOutcome): TokenRecord {
     const {small: s, large: l, routed} = o;
     if (routed && !l) throw new Error("a routed step needs the large model's result");

@@ -55,13 +55,7 @@ export const PIECE_CONTEXT = 8;
  */
 export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const {small, large, tokenizer, router, threshold, maxTokens} = options;
-  const network = options.network ?? DEFAULT_NETWORK;
-  const protocol = options.protocol ?? SESSION_PROTOCOL;
-  const key = options.key ?? "";
-  const eos = options.stop?.eos === false ? null : tokenizer.eos;
-  const stopTokens = new Set(options.stop?.tokens ?? []);
-  const stopStrings = options.stop?.strings ?? [];
-  const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
+  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
   // Text is needed during the loop only to stream it or to match stop strings. Otherwise the
   // pieces are made in one pass afterwards: a detokenize call between two evaluations costs a
   // tiny model ~30 µs of cache misses per step (9% of a step of the 130K-parameter toy model).
@@ -71,7 +65,7 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const transcript: Token[] = [...options.prompt];
   const promptLength = transcript.length;
   const records: TokenRecord[] = [];
-  const account = new PathAccount(network, protocol, vocabBound, tokenizer, key);
+  const account = newAccount();
   let text = "";
   let stopReason: StopReason = "max-tokens";
   const start = performance.now();
@@ -101,6 +95,23 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
 
   if (!textInLoop) fillPieces(records, transcript, promptLength, tokenizer);
   return finishRun(transcript, promptLength, records, tokenizer, stopReason, performance.now() - start);
+}
+
+/** Defaults and derived settings shared by `decode` and `sweepTree`. */
+export function runSettings(options: Omit<DecodeOptions, "threshold">) {
+  const {small, large, tokenizer} = options;
+  const network = options.network ?? DEFAULT_NETWORK;
+  const protocol = options.protocol ?? SESSION_PROTOCOL;
+  const key = options.key ?? "";
+  const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
+  return {
+    key,
+    eos: options.stop?.eos === false ? null : tokenizer.eos,
+    stopTokens: new Set(options.stop?.tokens ?? []),
+    stopStrings: options.stop?.strings ?? [],
+    /** A fresh account for one run's path. */
+    newAccount: () => new PathAccount(network, protocol, vocabBound, tokenizer, key),
+  };
 }
 
 /** Sets each record's text piece, with the ids before it as context. */

@@ -1,10 +1,9 @@
 import type {Token} from "../models/TokenModel.ts";
 import {routes} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import {PathAccount} from "./account.ts";
-import {checkDecodeOptions, fillPieces, finishRun, stopAfter, PIECE_CONTEXT, type DecodeOptions} from "./decode.ts";
+import type {PathAccount} from "./account.ts";
+import {checkDecodeOptions, fillPieces, finishRun, runSettings, stopAfter, PIECE_CONTEXT, type DecodeOptions} from "./decode.ts";
 import {PredictionMemo, type ModelWork} from "./memo.ts";
-import {DEFAULT_NETWORK, SESSION_PROTOCOL} from "./network.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
 export interface SweepTreeOptions extends Omit<DecodeOptions, "threshold" | "onToken"> {
@@ -62,13 +61,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
   const {tokenizer, router, maxTokens, thresholds} = options;
   if (thresholds.length === 0) throw new TlrError("a sweep needs at least one threshold");
   for (const threshold of thresholds) checkDecodeOptions({...options, threshold});
-  const network = options.network ?? DEFAULT_NETWORK;
-  const protocol = options.protocol ?? SESSION_PROTOCOL;
-  const key = options.key ?? "";
-  const eos = options.stop?.eos === false ? null : tokenizer.eos;
-  const stopTokens = new Set(options.stop?.tokens ?? []);
-  const stopStrings = options.stop?.strings ?? [];
-  const vocabBound = options.sharedVocabSize ?? Math.min(options.small.info.vocabSize, options.large.info.vocabSize);
+  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
   const P = options.prompt.length;
   const small = options.memo?.small ?? new PredictionMemo(options.small, P);
   const large = options.memo?.large ?? new PredictionMemo(options.large, P);
@@ -78,7 +71,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
     index,
     threshold,
     records: [],
-    account: new PathAccount(network, protocol, vocabBound, tokenizer, key),
+    account: newAccount(),
     largeCuts: [],
   }));
   const stack: Group[] = [{transcript: [...options.prompt], text: "", members}];

@@ -1,5 +1,5 @@
 import {spawn} from "node:child_process";
-import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -7,6 +7,7 @@ import {connectRemote, createRouter, decode, encodePrompt, loadDataset, LocalMod
 import {tlr} from "../cli/run.ts";
 import {repoRoot} from "../helpers.ts";
 import {freePort, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
+import {whenParts} from "../sweep/parts.ts";
 
 const toy = (m: string) => resolve(repoRoot, `models/toy-arith/toy-arith-${m}.gguf`);
 const root = mkdtempSync(join(tmpdir(), "tlr-remote-sweep-"));
@@ -92,18 +93,11 @@ describe("sweeps with the large model behind tlr serve", () => {
     const out = join(root, "restarted");
     writeFileSync(file, JSON.stringify(config(victim.url, 4)));
     const child = spawn(process.execPath, [resolve(repoRoot, "bin/tlr.js"), "sweep", file, "--out", out, "--flush-every", "1"], {stdio: "ignore"});
-    const parts = () => (existsSync(join(out, "parts")) ? readdirSync(join(out, "parts")).filter((f) => f.endsWith(".questions.arrow")).length : 0);
-    await new Promise<void>((done) => {
-      const timer = setInterval(async () => {
-        if (parts() >= 3) {
-          clearInterval(timer);
-          await victim.kill();
-          victim = await spawnTlrServe(toy("large"), ["--port", String(port)]); // back within the retry budget
-          done();
-        }
-      }, 50);
-    });
-    const code = await new Promise<number | null>((r) => child.once("exit", r));
+    const exited = new Promise<number | null>((r) => child.once("exit", r));
+    await whenParts(out, 3, exited);
+    await victim.kill();
+    victim = await spawnTlrServe(toy("large"), ["--port", String(port)]); // back within the retry budget
+    const code = await exited;
     await victim.stop();
     expect(code).toBe(0);
     const restarted = readResults(out, {tokens: false});
@@ -121,17 +115,10 @@ describe("sweeps with the large model behind tlr serve", () => {
     const child = spawn(process.execPath, [resolve(repoRoot, "bin/tlr.js"), "sweep", file, "--out", out, "--flush-every", "1"], {stdio: ["ignore", "pipe", "pipe"]});
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
-    const parts = () => (existsSync(join(out, "parts")) ? readdirSync(join(out, "parts")).filter((f) => f.endsWith(".questions.arrow")).length : 0);
-    await new Promise<void>((done) => {
-      const timer = setInterval(async () => {
-        if (parts() >= 3) {
-          clearInterval(timer);
-          await victim.kill();
-          done();
-        }
-      }, 50);
-    });
-    const code = await new Promise<number | null>((r) => child.once("exit", r));
+    const exited = new Promise<number | null>((r) => child.once("exit", r));
+    await whenParts(out, 3, exited);
+    await victim.kill();
+    const code = await exited;
     expect(code).toBe(0);
     expect(stdout).toMatch(/errors\)/);
     const results = readResults(out);

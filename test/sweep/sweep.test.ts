@@ -1,5 +1,5 @@
 import {spawn} from "node:child_process";
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import pl from "nodejs-polars";
@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {QUESTION_COLUMNS, readResults, SUMMARY_COLUMNS, TOKEN_COLUMNS, type Results} from "../../src/index.ts";
 import {tlr} from "../cli/run.ts";
 import {repoRoot} from "../helpers.ts";
+import {partCount, whenParts} from "./parts.ts";
 
 const QUESTIONS = 20;
 const config = {
@@ -99,23 +100,12 @@ describe("tlr sweep on the toy pair", () => {
   it("a sweep killed with SIGKILL midway and resumed gives the same files, timings aside", async () => {
     const out = join(root, "killed");
     const child = spawn(process.execPath, [resolve(repoRoot, "bin/tlr.js"), "sweep", configFile, "--out", out, "--flush-every", "2"], {stdio: "ignore"});
-    const parts = () => (existsSync(join(out, "parts")) ? readdirSync(join(out, "parts")).filter((f) => f.endsWith(".questions.arrow")).length : 0);
-    await new Promise<void>((done, fail) => {
-      const timer = setInterval(() => {
-        if (parts() >= 3) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-          done();
-        }
-      }, 50);
-      child.on("exit", () => {
-        clearInterval(timer);
-        fail(new Error("the sweep finished before it could be killed"));
-      });
-    });
-    await new Promise((r) => child.once("exit", r));
+    const exited = new Promise((r) => child.once("exit", r));
+    await whenParts(out, 3, exited);
+    child.kill("SIGKILL");
+    await exited;
     expect(existsSync(join(out, "summary.arrow"))).toBe(false);
-    expect(parts()).toBeLessThan(QUESTIONS / 2);
+    expect(partCount(out)).toBeLessThan(QUESTIONS / 2);
     const resumed = await tlr(["sweep", configFile, "--out", out, "--flush-every", "2"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming .*: \d+ questions already done, \d+ to go/);
