@@ -9,7 +9,7 @@ export function summaryCommand(io: CliIO): Command {
     .argument("<dir>", "a results folder written by tlr sweep or tlr merge")
     .option("--json", "print the summary rows as JSON")
     .action((dir: string, flags: {json?: boolean}) => {
-      const results = readResults(dir, {tokens: false});
+      const results = readResults(dir);
       io.stdout.write(flags.json ? `${toJson(results.summary, 2)}\n` : `${formatSummary(results.summary, {color: useColor(io)})}\n`);
     });
 }

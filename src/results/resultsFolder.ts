@@ -1,6 +1,6 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
-import type {Table} from "apache-arrow";
+import {RecordBatch, Schema, Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
 import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
@@ -67,17 +67,29 @@ export interface Results {
   tokens: TokenRow[];
 }
 
-export function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[]}, meta: ResultsMetadata): void {
+/**
+ * Writes the three results files. Token rows come as objects or as Arrow tables with the token
+ * columns (slices of parts, concatenated without copying rows into objects).
+ */
+export function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[] | Table[]}, meta: ResultsMetadata): void {
   const map = metadataMap(meta);
+  const tokens = rows.tokens.length > 0 && rows.tokens[0] instanceof Table ? concatTables(rows.tokens as Table[], map) : buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map);
   // Summary last: a folder with a summary has all three files.
-  writeArrowFile(join(dir, RESULT_FILES.tokens), buildTable(TOKEN_COLUMNS, rows.tokens, map));
+  writeArrowFile(join(dir, RESULT_FILES.tokens), tokens);
   writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map));
   writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map));
 }
 
+/** Tables with the same columns as one table with `metadata`, sharing their buffers. */
+function concatTables(tables: readonly Table[], metadata: Map<string, string>): Table {
+  const schema = new Schema(tables[0]!.schema.fields, metadata);
+  return new Table(schema, tables.flatMap((t) => t.batches.map((b) => new RecordBatch(schema, b.data))));
+}
+
 /**
  * Reads a results folder: the three Arrow files and their metadata. A missing or truncated file
- * is a one-line TlrError naming it. `tokens: false` skips the (largest) per-token file.
+ * is a one-line TlrError naming it. The per-token rows are read only with `tokens: true` (they
+ * are most of the data; `readArrowFile` gives them as an Arrow table instead).
  */
 export function readResults(dir: string, options: {tokens?: boolean} = {}): Results {
   if (!existsSync(dir)) throw new TlrError(`results folder not found: ${dir}`);
@@ -88,7 +100,7 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
   const summaryFile = join(dir, RESULT_FILES.summary);
   const summary = read(RESULT_FILES.summary);
   const questions = read(RESULT_FILES.questions);
-  const tokens = options.tokens === false ? undefined : read(RESULT_FILES.tokens);
+  const tokens = options.tokens === true ? read(RESULT_FILES.tokens) : undefined;
   const asTlr = <R>(f: () => R, file: string): R => {
     try {
       return f();

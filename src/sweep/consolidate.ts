@@ -1,11 +1,11 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {writeResults} from "../results/resultsFolder.ts";
-import {RESULTS_SCHEMA_VERSION, type QuestionRow, type SummaryRow, type TokenRow} from "../results/schema.ts";
+import {RESULTS_SCHEMA_VERSION, type QuestionRow, type SummaryRow} from "../results/schema.ts";
 import {summarize} from "../results/summarize.ts";
 import {TlrError} from "../util/errors.ts";
 import type {ExperimentConfig} from "./config.ts";
-import {partNames, readPart} from "./parts.ts";
+import {readFinished, removeParts} from "./finished.ts";
 import type {Shard} from "./shard.ts";
 
 /** DIR/sweep.json: which config (and shard) a results folder belongs to, and what it resolved to. */
@@ -29,23 +29,15 @@ export function readSweepState(dir: string): SweepState {
 }
 
 /**
- * Rebuilds DIR's results files from its parts: rows ordered by pair and dataset (config order),
+ * Rebuilds DIR's results files from what it has finished (the previous results files and the
+ * parts written since), then deletes the parts they now include: rows ordered by pair and dataset (config order),
  * question index, then the order each question's runs were written in (baselines, then the
  * routers as configured, thresholds ascending), so the files do not depend on how the sweep was
  * interrupted, sharded or parallelised.
  */
 export function consolidate(dir: string): SummaryRow[] {
   const state = readSweepState(dir);
-  const questions: QuestionRow[] = [];
-  const tokens: TokenRow[] = [];
-  const provenance = new Map<string, {code: unknown; machine: unknown; shard: unknown; models: Record<string, unknown>; calibration: Record<string, unknown>}>();
-  for (const name of partNames(dir)) {
-    const part = readPart(dir, name);
-    questions.push(...part.questions);
-    tokens.push(...part.tokens);
-    const meta = part.metadata.get("tlr.part");
-    if (meta) provenance.set(meta, JSON.parse(meta));
-  }
+  const {questions, tokenRuns, provenance, partFiles} = readFinished(dir, {tokens: true});
   const pairOrder = new Map(state.pairs.map((p, i) => [p, i]));
   const datasetOrder = new Map(state.datasets.map((d, i) => [d.name, i]));
   const order = (r: {pair: string; dataset: string; questionIndex: number}) => [pairOrder.get(r.pair) ?? 0, datasetOrder.get(r.dataset) ?? 0, r.questionIndex];
@@ -56,26 +48,21 @@ export function consolidate(dir: string): SummaryRow[] {
   };
   // Array.prototype.sort is stable: each question's runs keep the order they were written in.
   questions.sort(byQuestion);
-  tokens.sort(byQuestion);
-  const seen = new Set<string>();
-  for (const q of questions) {
-    const k = JSON.stringify([q.pair, q.dataset, q.questionIndex, q.router, q.threshold, q.target]);
-    if (seen.has(k)) throw new TlrError(`${dir}: question ${q.questionIndex} of ${q.dataset} (${q.pair}, ${q.router}, τ=${q.threshold}) appears twice in its parts`);
-    seen.add(k);
-  }
+  tokenRuns.sort(byQuestion);
   const summary = summarize(questions);
-  const parts = [...provenance.values()];
   const unique = (xs: unknown[]) => [...new Map(xs.map((x) => [JSON.stringify(x), x])).values()];
-  writeResults(dir, {summary, questions, tokens}, {
+  writeResults(dir, {summary, questions, tokens: tokenRuns.map((r) => r.rows)}, {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     config: state.config,
-    models: Object.assign({}, ...parts.map((p) => p.models)),
+    models: Object.assign({}, ...provenance.map((p) => p.models)),
     datasets: state.datasets,
-    calibration: Object.assign({}, ...parts.map((p) => p.calibration)),
-    code: unique(parts.map((p) => p.code)),
-    machines: unique(parts.map((p) => p.machine)),
-    shards: unique(parts.map((p) => p.shard)),
+    calibration: Object.assign({}, ...provenance.map((p) => p.calibration)),
+    code: unique(provenance.flatMap((p) => p.code)),
+    machines: unique(provenance.flatMap((p) => p.machines)),
+    shards: unique(provenance.flatMap((p) => p.shards)),
     created: new Date().toISOString(),
   });
+  // The results files now hold every part's rows (each written atomically): the parts can go.
+  removeParts(partFiles);
   return summary;
 }

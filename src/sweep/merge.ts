@@ -1,14 +1,16 @@
+import {createHash} from "node:crypto";
 import {copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
-import type {SummaryRow} from "../results/schema.ts";
+import {join, resolve} from "node:path";
+import {RESULT_FILES, type SummaryRow} from "../results/schema.ts";
 import {TlrError} from "../util/errors.ts";
 import {consolidate, readSweepState} from "./consolidate.ts";
 import {PARTS_DIR} from "./parts.ts";
 
 /**
- * Joins the folders of a sweep's shards (or of interrupted runs on several machines) into one:
- * they must hold the same config; their parts are copied, duplicates refused, and the results
- * files rebuilt. Returns the merged summary and which shards were present.
+ * Joins the folders of a sweep's shards (or of runs on several machines) into one: they must
+ * hold the same config. Each folder's results files come in as one part and its parts as theirs;
+ * consolidation then keeps each question once and rebuilds the results files. Returns the merged
+ * summary and which shards were present or missing.
  */
 export function mergeSweeps(dirs: readonly string[], out: string): {summary: SummaryRow[]; shards: string[]; missing: string[]} {
   if (dirs.length === 0) throw new TlrError("tlr merge needs at least one results folder");
@@ -17,16 +19,23 @@ export function mergeSweeps(dirs: readonly string[], out: string): {summary: Sum
   states.forEach((s, i) => {
     if (s.configHash !== first.configHash) throw new TlrError(`${dirs[i]} holds a sweep of another config (${s.configFile}) than ${dirs[0]} (${first.configFile}); only shards of one sweep merge`);
   });
-  if (existsSync(join(out, "sweep.json")) && !dirs.includes(out)) {
-    const o = readSweepState(out);
-    if (o.configHash !== first.configHash) throw new TlrError(`${out} already holds another sweep; merge into a new folder`);
+  if (existsSync(join(out, "sweep.json")) && !dirs.some((d) => resolve(d) === resolve(out)) && readSweepState(out).configHash !== first.configHash) {
+    throw new TlrError(`${out} already holds another sweep; merge into a new folder`);
   }
-  mkdirSync(join(out, PARTS_DIR), {recursive: true});
+  const parts = join(out, PARTS_DIR);
+  mkdirSync(parts, {recursive: true});
   for (const dir of dirs) {
-    if (dir === out) continue;
-    const parts = join(dir, PARTS_DIR);
-    if (!existsSync(parts)) continue;
-    for (const f of readdirSync(parts)) if (f.endsWith(".arrow")) copyFileSync(join(parts, f), join(out, PARTS_DIR, f));
+    if (resolve(dir) === resolve(out)) continue;
+    if (Object.values(RESULT_FILES).every((f) => existsSync(join(dir, f)))) {
+      const name = `merged-${createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 12)}`;
+      copyFileSync(join(dir, RESULT_FILES.tokens), join(parts, `${name}.tokens.arrow`));
+      copyFileSync(join(dir, RESULT_FILES.questions), join(parts, `${name}.questions.arrow`)); // last: marks the part complete
+    }
+    const from = join(dir, PARTS_DIR);
+    if (!existsSync(from)) continue;
+    const files = readdirSync(from).filter((f) => f.endsWith(".arrow"));
+    // Tokens before questions, so an interrupted merge never leaves a part without its tokens.
+    for (const f of [...files.filter((f) => f.endsWith(".tokens.arrow")), ...files.filter((f) => f.endsWith(".questions.arrow"))]) copyFileSync(join(from, f), join(parts, f));
   }
   writeFileSync(join(out, "sweep.json"), JSON.stringify({...first, shard: null}, null, 2) + "\n");
   const summary = consolidate(out);

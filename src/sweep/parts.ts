@@ -1,5 +1,6 @@
 import {existsSync, mkdirSync, readdirSync} from "node:fs";
 import {join} from "node:path";
+import type {Table} from "apache-arrow";
 import {buildTable, readTable} from "../results/columns.ts";
 import {readArrowFile, writeArrowFile} from "../results/arrowFile.ts";
 import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "../results/schema.ts";
@@ -34,6 +35,11 @@ export function partNames(dir: string): string[] {
     .filter((f) => f.endsWith(".questions.arrow"))
     .map((f) => f.slice(0, -".questions.arrow".length))
     .sort();
+}
+
+/** A part's token rows as an Arrow table (not as objects: they are most of a sweep's data). */
+export function readPartTokens(dir: string, name: string): Table {
+  return readArrowFile(join(dir, PARTS_DIR, `${name}.tokens.arrow`));
 }
 
 export function readPart(dir: string, name: string, withTokens = true): Part {

@@ -14,7 +14,8 @@ import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
 import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
-import {partNames, readPart, writePart} from "./parts.ts";
+import {readFinished, questionKey} from "./finished.ts";
+import {writePart} from "./parts.ts";
 import type {DatasetPlan, SweepPlan} from "./plan.ts";
 import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
 import {errorRow, runRows} from "./rows.ts";
@@ -79,8 +80,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
   const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
   claimFolder(out, plan, options.shard);
-  const done = new Set<string>();
-  for (const name of partNames(out)) for (const q of readPart(out, name, false).questions) done.add(`${q.pair}|${q.dataset}|${q.questionIndex}`);
+  const done = new Set(readFinished(out, {tokens: false}).questions.map(questionKey));
 
   const todo = plan.pairs.map((pair) =>
     plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(`${pair.name}|${d.name}|${i}`))),

@@ -1,5 +1,5 @@
 import {spawn} from "node:child_process";
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import pl from "nodejs-polars";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   writeFileSync(configFile, JSON.stringify(config));
   const run = await tlr(["sweep", configFile, "--out", join(root, "whole")]);
   expect(run.code, run.stderr).toBe(0);
-  whole = readResults(join(root, "whole"));
+  whole = readResults(join(root, "whole"), {tokens: true});
 });
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 
@@ -59,6 +59,7 @@ describe("tlr sweep on the toy pair", () => {
     const small = whole.summary.find((s) => s.router === "small-only")!;
     const large = whole.summary.find((s) => s.router === "large-only")!;
     expect(small.accuracy).toBeLessThan(large.accuracy);
+    expect(partCount(join(root, "whole"))).toBe(0); // folded into the results files
     expect(small.uploadFraction).toBe(0);
     expect(large.uploadFraction).toBe(1);
     const maxProb = whole.summary.filter((s) => s.router.includes("max-prob"));
@@ -109,7 +110,7 @@ describe("tlr sweep on the toy pair", () => {
     const resumed = await tlr(["sweep", configFile, "--out", out, "--flush-every", "2"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming .*: \d+ questions already done, \d+ to go/);
-    expectSameResults(readResults(out), whole);
+    expectSameResults(readResults(out, {tokens: true}), whole);
   });
 
   it("shards run apart and merge into the same files, timings aside", async () => {
@@ -123,9 +124,23 @@ describe("tlr sweep on the toy pair", () => {
     const merged = await tlr(["merge", join(root, "s1"), join(root, "s2"), "--out", join(root, "merged")]);
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stderr).toBe("");
-    expectSameResults(readResults(join(root, "merged")), whole);
+    expectSameResults(readResults(join(root, "merged"), {tokens: true}), whole);
     const partial = await tlr(["merge", join(root, "s1"), "--out", join(root, "partial")]);
     expect(partial.stderr).toMatch(/shards 2\/2 are missing/);
+  });
+
+  it("parts left over after a crash between writing the results and deleting them are absorbed once", async () => {
+    const dir = join(root, "leftover");
+    await tlr(["merge", join(root, "whole"), "--out", dir]);
+    // As if the process died after writing the results files but before deleting its parts.
+    mkdirSync(join(dir, "parts"), {recursive: true});
+    copyFileSync(join(dir, "tokens.arrow"), join(dir, "parts", "again.tokens.arrow"));
+    copyFileSync(join(dir, "questions.arrow"), join(dir, "parts", "again.questions.arrow"));
+    const rerun = await tlr(["sweep", configFile, "--out", dir]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/\(0 questions run, 20 resumed\)/);
+    expectSameResults(readResults(dir, {tokens: true}), whole);
+    expect(partCount(dir)).toBe(0);
   });
 
   it("refuses to resume a folder with another config", async () => {
