@@ -2,7 +2,7 @@ import {existsSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
-import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {checkArrowFile, readArrowFile, writeArrowFile} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
@@ -77,7 +77,8 @@ export function writeResults(dir: string, rows: {summary: SummaryRow[]; question
 
 /**
  * Reads a results folder: the three Arrow files and their metadata. A missing or truncated file
- * is a one-line TlrError naming it. `tokens: false` skips the (largest) per-token file.
+ * is a one-line TlrError naming it. `tokens: false` skips reading the (largest) per-token file,
+ * but still checks that it is whole: a folder that lost part of its results is refused either way.
  */
 export function readResults(dir: string, options: {tokens?: boolean} = {}): Results {
   if (!existsSync(dir)) throw new TlrError(`results folder not found: ${dir}`);
@@ -88,6 +89,7 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
   const summaryFile = join(dir, RESULT_FILES.summary);
   const summary = read(RESULT_FILES.summary);
   const questions = read(RESULT_FILES.questions);
+  if (options.tokens === false) checkArrowFile(join(dir, RESULT_FILES.tokens));
   const tokens = options.tokens === false ? undefined : read(RESULT_FILES.tokens);
   const asTlr = <R>(f: () => R, file: string): R => {
     try {
