@@ -7,7 +7,7 @@ import {bytesUpSpec} from "./specs/bytesUpSpec.ts";
 import {latencySpec} from "./specs/latencySpec.ts";
 import {accuracyThresholdSpec, uploadThresholdSpec} from "./specs/thresholdSpecs.ts";
 
-export const PLOT_NAMES = ["accuracy-upload", "accuracy-threshold", "upload-threshold", "latency-threshold", "bytes-up"] as const;
+export const PLOT_NAMES = ["accuracy-upload", "accuracy-threshold", "upload-threshold", "latency", "bytes-up"] as const;
 export type PlotName = (typeof PLOT_NAMES)[number];
 
 /** One chart: its file name, a caption saying what it shows, and its Vega-Lite spec (data inlined). */
@@ -27,12 +27,12 @@ const PLOTS: {name: PlotName; caption: string; needsRouters: boolean; spec: (row
   {name: "accuracy-threshold", caption: "Accuracy (95% Wilson CI) against the threshold τ, one panel per router, the baselines as dashed rules.", needsRouters: true, spec: accuracyThresholdSpec},
   {name: "upload-threshold", caption: "Upload fraction (tokens from the large model) against the threshold τ, one panel per router.", needsRouters: true, spec: uploadThresholdSpec},
   {
-    name: "latency-threshold",
-    caption: "Mean latency per question against τ, stacked as in the paper's Table 1: SLM compute, communication + LLM compute, router scoring; the baselines and the oracle in a panel of their own.",
+    name: "latency",
+    caption: "Mean latency per question for each router and τ, stacked as in the paper's Table 1: SLM compute, communication + LLM compute, router scoring; from small-only through the routers to large-only.",
     needsRouters: false,
     spec: latencySpec,
   },
-  {name: "bytes-up", caption: "Mean bytes uploaded per question (routed requests) against τ, the baselines and the oracle in a panel of their own.", needsRouters: false, spec: bytesUpSpec},
+  {name: "bytes-up", caption: "Mean bytes uploaded per question (the routed requests) for each router and τ, from small-only through the routers to large-only.", needsRouters: false, spec: bytesUpSpec},
 ];
 
 /**

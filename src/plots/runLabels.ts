@@ -11,6 +11,7 @@ const full = (r: SummaryRow) => `${r.pair} · ${r.dataset} (${r.split}, ${r.task
 const LABELS: Label[] = [
   (_f, r) => `${r.pair} · ${r.dataset}`,
   (_f, r) => full(r),
+  (f, r) => `${basename(f.dir)}: ${r.pair} · ${r.dataset}`,
   (f, r) => `${basename(f.dir)}: ${full(r)}`,
   (f, r) => `${f.dir}: ${full(r)}`,
   (f, r) => `#${f.index + 1} ${f.dir}: ${full(r)}`, // the same folder given twice

@@ -13,8 +13,8 @@ export const CONFIG = {
   font: "DejaVu Sans, Helvetica, Arial, sans-serif",
   view: {stroke: null},
   axis: {labelFontSize: 11, titleFontSize: 12, grid: true, gridOpacity: 0.5},
-  legend: {labelFontSize: 11, titleFontSize: 12, labelLimit: 320},
-  header: {labelFontSize: 12, titleFontSize: 12, labelLimit: 400},
+  legend: {labelFontSize: 11, titleFontSize: 12, labelLimit: 0},
+  header: {labelFontSize: 12, titleFontSize: 12, labelLimit: 0},
   title: {fontSize: 15, anchor: "start" as const, subtitleFontSize: 11, subtitleColor: "#555"},
 };
 
