@@ -37,6 +37,7 @@ export function accuracyUploadSpec(rows: readonly PlotRow[], options: AccuracyUp
     // Baselines: a faint band for the CI, a dashed rule, and the name at the right end.
     {transform: [{filter: oneOf("role", BASELINES)}], mark: {type: "rect", color: BASELINE_COLOR, opacity: 0.08}, encoding: {y: {field: "accuracyLow", type: "quantitative"}, y2: {field: "accuracyHigh"}}},
     {
+      name: "baseline_rules",
       transform: [{filter: oneOf("role", BASELINES)}],
       mark: {type: "rule", color: BASELINE_COLOR, strokeDash: [6, 4], strokeWidth: 1.5},
       encoding: {y: Y, tooltip: TOOLTIP},
@@ -53,6 +54,7 @@ export function accuracyUploadSpec(rows: readonly PlotRow[], options: AccuracyUp
       encoding: {x: X, y: Y, order: {field: "uploadFraction"}},
     },
     {
+      name: "oracle_points",
       transform: [{filter: oneOf("role", ["oracle"])}],
       mark: {type: "point", shape: "diamond", filled: true, size: 70, color: ORACLE_COLOR},
       encoding: {x: X, y: Y, tooltip: TOOLTIP},
@@ -74,6 +76,7 @@ export function accuracyUploadSpec(rows: readonly PlotRow[], options: AccuracyUp
       encoding: {x: X, y: Y, color: {field: "router", type: "nominal", title: "router"}, order: {field: "threshold"}},
     },
     {
+      name: "router_points", // named marks: the SVG's groups say what they draw (tests count them)
       transform: [{filter: oneOf("role", ["router"])}],
       mark: {type: "point", filled: true, size: 36, opacity: 1},
       encoding: {x: X, y: Y, color: {field: "router", type: "nominal", title: "router", legend: {orient: "bottom"}}, tooltip: TOOLTIP},
