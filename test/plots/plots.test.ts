@@ -126,17 +126,15 @@ describe("tlr report", () => {
       });
       await page.goto(url);
       await page.waitForSelector("body[data-rendered], body[data-error]", {timeout: 60_000});
-      expect(await page.evaluate(() => document.body.dataset.error ?? null)).toBeNull();
-      expect(await page.evaluate(() => document.body.dataset.rendered)).toBe(String(PLOT_NAMES.length));
+      const body = page.locator("body");
+      expect(await body.getAttribute("data-error")).toBeNull();
+      expect(await body.getAttribute("data-rendered")).toBe(String(PLOT_NAMES.length));
       for (const name of PLOT_NAMES) {
-        const chart = await page.evaluate((id) => {
-          const svg = document.querySelector(`#chart-${id} svg.marks`);
-          const box = svg?.getBoundingClientRect();
-          return {width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll("g.role-mark > *").length ?? 0};
-        }, name);
-        expect(chart.width, name).toBeGreaterThan(200);
-        expect(chart.height, name).toBeGreaterThan(150);
-        expect(chart.marks, name).toBeGreaterThan(5);
+        const svg = page.locator(`#chart-${name} svg.marks`);
+        const box = await svg.boundingBox();
+        expect(box?.width, name).toBeGreaterThan(200);
+        expect(box?.height, name).toBeGreaterThan(150);
+        expect(await svg.locator("g.role-mark > *").count(), name).toBeGreaterThan(5);
       }
       const points = await page.locator("#chart-accuracy-upload g.router_points_marks path").count();
       expect(points).toBe(routed(one.summary).length + routed(two.summary).length);
@@ -153,7 +151,7 @@ describe("tlr report", () => {
       await page.route("**/*", (route) => (route.request().url() === pageUrl ? route.continue() : (problems.push(`request: ${route.request().url()}`), route.abort())));
       await page.goto(pageUrl);
       await page.waitForSelector("body[data-rendered], body[data-error]", {timeout: 60_000});
-      expect(await page.evaluate(() => document.body.dataset.rendered)).toBe("1");
+      expect(await body.getAttribute("data-rendered")).toBe("1");
       expect(await page.locator("#chart-latency svg.marks g.role-mark rect, #chart-latency svg.marks g.role-mark path").count()).toBeGreaterThan(0);
       expect(problems).toEqual([]);
     } finally {
