@@ -4,6 +4,8 @@ import {isTlrError} from "../util/errors.ts";
 import {dataCommand} from "./data.ts";
 import {generateCommand} from "./generate.ts";
 import {mergeCommand} from "./merge.ts";
+import {plotCommand} from "./plot.ts";
+import {reportCommand} from "./report.ts";
 import {summaryCommand} from "./summary.ts";
 import {sweepCommand} from "./sweep.ts";
 import {processIO, type CliIO} from "./io.ts";
@@ -25,7 +27,7 @@ export function buildProgram(io: CliIO): Command {
     command.exitOverride().configureOutput(output(io));
     command.commands.forEach(configure);
   };
-  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), serveCommand(io)]) {
+  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), plotCommand(io), reportCommand(io), serveCommand(io)]) {
     configure(command);
     program.addCommand(command);
   }

@@ -1,4 +1,4 @@
-import {readFileSync, renameSync, writeFileSync} from "node:fs";
+import {closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync} from "node:fs";
 import {tableFromIPC, tableToIPC, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
 
@@ -17,14 +17,43 @@ export function readArrowFile(path: string): Table {
   } catch (error) {
     throw new TlrError(`results file not found: ${path}`, {cause: error});
   }
-  // The IPC file format starts and ends with the magic "ARROW1"; a truncated file lacks the end.
-  const magic = Buffer.from("ARROW1");
-  if (bytes.length < 12 || !bytes.subarray(0, 6).equals(magic) || !bytes.subarray(bytes.length - 6).equals(magic)) {
-    throw new TlrError(`${path} is not a complete Arrow IPC file (truncated or another format): re-run or re-merge the sweep that wrote it`);
-  }
+  checkFraming(path, bytes.length, bytes.subarray(0, 6), bytes.subarray(bytes.length - 6));
   try {
     return tableFromIPC(bytes);
   } catch (error) {
     throw new TlrError(`${path} could not be read as Arrow: ${errorMessage(error)}`, {cause: error});
+  }
+}
+
+// The IPC file format starts and ends with the magic "ARROW1"; a truncated file lacks the end.
+const MAGIC = Buffer.from("ARROW1");
+
+function checkFraming(path: string, size: number, head: Buffer, tail: Buffer): void {
+  if (size < 12 || !head.equals(MAGIC) || !tail.equals(MAGIC)) {
+    throw new TlrError(`${path} is not a complete Arrow IPC file (truncated or another format): re-run or re-merge the sweep that wrote it`);
+  }
+}
+
+/**
+ * Checks that a file is a complete Arrow IPC file without reading it: its first and last bytes
+ * only, for files a command does not need but whose loss should not pass unnoticed. Errors as
+ * readArrowFile's.
+ */
+export function checkArrowFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new TlrError(`results file not found: ${path}`, {cause: error});
+  }
+  try {
+    const size = statSync(path).size;
+    const head = Buffer.alloc(6);
+    const tail = Buffer.alloc(6);
+    readSync(fd, head, 0, 6, 0);
+    readSync(fd, tail, 0, 6, Math.max(0, size - 6));
+    checkFraming(path, size, head, tail);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -2,7 +2,7 @@ import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {RecordBatch, Schema, Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
-import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {checkArrowFile, readArrowFile, writeArrowFile} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
@@ -89,7 +89,8 @@ function concatTables(tables: readonly Table[], metadata: Map<string, string>): 
 /**
  * Reads a results folder: the three Arrow files and their metadata. A missing or truncated file
  * is a one-line TlrError naming it. The per-token rows are read only with `tokens: true` (they
- * are most of the data; `readArrowFile` gives them as an Arrow table instead).
+ * are most of the data; `readArrowFile` gives them as an Arrow table instead), but the file is
+ * always checked to be whole: a folder that lost part of its results is refused either way.
  */
 export function readResults(dir: string, options: {tokens?: boolean} = {}): Results {
   if (!existsSync(dir)) throw new TlrError(`results folder not found: ${dir}`);
@@ -100,6 +101,7 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
   const summaryFile = join(dir, RESULT_FILES.summary);
   const summary = read(RESULT_FILES.summary);
   const questions = read(RESULT_FILES.questions);
+  if (options.tokens !== true) checkArrowFile(join(dir, RESULT_FILES.tokens));
   const tokens = options.tokens === true ? read(RESULT_FILES.tokens) : undefined;
   const asTlr = <R>(f: () => R, file: string): R => {
     try {

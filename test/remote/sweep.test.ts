@@ -91,7 +91,8 @@ describe("sweeps with the large model behind tlr serve", () => {
     let victim = await spawnTlrServe(toy("large"), ["--port", String(port)]);
     const file = join(root, "restarted.json");
     const out = join(root, "restarted");
-    writeFileSync(file, JSON.stringify(config(victim.url, 4)));
+    // 8 retries wait up to ~20 s (0.25 → 4 s each): a restart fits even on a heavily loaded machine.
+    writeFileSync(file, JSON.stringify(config(victim.url, 8)));
     const child = spawn(process.execPath, [resolve(repoRoot, "bin/tlr.js"), "sweep", file, "--out", out, "--flush-every", "1"], {stdio: "ignore"});
     const exited = new Promise<number | null>((r) => child.once("exit", r));
     await whenParts(out, 3, exited);
