@@ -1,4 +1,5 @@
-import {SESSION_ID_LENGTH, sessionReplyBody, sessionRequestBody} from "../models/remote/sessionWire.ts";
+import {encodeSessionRequest} from "../models/remote/sessionBinary.ts";
+import {SESSION_ID_LENGTH, sessionReplyBody} from "../models/remote/sessionWire.ts";
 import type {Prediction, Token, Tokenizer} from "../models/TokenModel.ts";
 import {uniformFromKey} from "../routing/random.ts";
 
@@ -54,11 +55,12 @@ export interface WireProtocol {
  * Incremental sessions (what `tlr serve` speaks): the client sends its session id, how many
  * ids of the session it shares (`keep`) and only the ids the server has not seen; the server
  * answers with the next token and its top-K log-probabilities (6 decimals). Bytes are those of
- * the JSON bodies, made by the same functions the real client and server use; HTTP headers are
- * excluded (`WireUse` measures them for real runs).
+ * the bodies (the compact binary request of sessionBinary.ts, the JSON reply), made by the same
+ * functions the real client and server use; HTTP headers are excluded (`WireUse` measures them
+ * for real runs).
  */
 export const SESSION_PROTOCOL: WireProtocol = {
-  name: "session-json",
-  requestBytes: (newIds, c) => Buffer.byteLength(sessionRequestBody("0".repeat(SESSION_ID_LENGTH), c?.known ?? 0, newIds)),
+  name: "session",
+  requestBytes: (newIds, c) => encodeSessionRequest("0".repeat(SESSION_ID_LENGTH), c?.known ?? 0, newIds).length,
   replyBytes: (reply) => Buffer.byteLength(sessionReplyBody(reply)),
 };

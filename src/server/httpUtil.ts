@@ -29,18 +29,18 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 }
 
 /**
- * Reads a JSON body of at most `limit` bytes. A longer body is refused with 413 as soon as its
+ * Reads a body of at most `limit` bytes. A longer body is refused with 413 as soon as its
  * Content-Length (or its running size) says so, without reading the rest; the connection is
  * then closed, since its unread remainder cannot be skipped cheaply.
  */
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () =>
     new HttpError(413, "body-too-large", `the request body exceeds the server's limit of ${limit} bytes (tlr serve --max-body-bytes)`, {connection: "close"});
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   if (declared > limit) throw tooLarge();
   // Listeners rather than `for await`: leaving that loop early destroys the socket, and the 413
   // would never reach the client.
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
@@ -53,11 +53,15 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
         reject(tooLarge());
       } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** Parses a JSON body (see `readBody` for the size limit). */
+export function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(body.toString("utf8"));
   } catch (error) {
     throw new HttpError(400, "bad-json", `the request body is not valid JSON (${(error as Error).message}); send Content-Type: application/json`);
   }

@@ -5,7 +5,8 @@ import {vocabularyReply} from "../models/remote/remoteVocabulary.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {readVocabulary} from "../models/vocabulary.ts";
 import {TlrError, errorMessage, isTlrError} from "../util/errors.ts";
-import {authorized, HttpError, readJson, sendError, sendJson} from "./httpUtil.ts";
+import {decodeSessionRequest, SESSION_BINARY_TYPE} from "../models/remote/sessionBinary.ts";
+import {authorized, HttpError, parseJson, readBody, sendError, sendJson} from "./httpUtil.ts";
 import {completions, listModels} from "./openaiRoutes.ts";
 import type {ServerContext} from "./ServerContext.ts";
 import {sessionClose, sessionNext, type RouteReply} from "./sessionRoutes.ts";
@@ -146,7 +147,16 @@ async function route(ctx: ServerContext, o: Resolved, path: string, req: Incomin
     if (reply) return reply;
     if (post) throw new HttpError(405, "method-not-allowed", `${path} takes POST`, {allow: "POST"});
   } else if (method === "POST" && post) {
-    return post(ctx, await readJson(req, o.maxBodyBytes));
+    const body = await readBody(req, o.maxBodyBytes);
+    if (path === "/session/next" && req.headers["content-type"] === SESSION_BINARY_TYPE) {
+      try {
+        return post(ctx, decodeSessionRequest(body));
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(400, "bad-request", (error as Error).message);
+      }
+    }
+    return post(ctx, parseJson(body));
   } else if (post || get()) {
     throw new HttpError(405, "method-not-allowed", `${path} does not take ${method}`);
   }

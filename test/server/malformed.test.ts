@@ -1,5 +1,6 @@
 import http from "node:http";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../src/models/remote/sessionBinary.ts";
 import {tiny} from "../helpers.ts";
 import {spawnTlrServe, type ServerProcess} from "./spawn.ts";
 
@@ -61,6 +62,17 @@ describe("malformed requests to tlr serve: a 4xx with a clear message, and the s
     const huge = JSON.stringify({session: "a", keep: 0, ids: Array.from({length: 200_000}, () => 1)});
     expect(huge.length).toBeGreaterThan(LIMIT);
     expectClientError(await send("POST", "/session/next", huge), 413, "body-too-large", new RegExp(`exceeds the server's limit of ${LIMIT} bytes`));
+  });
+
+  it("a malformed binary session request, and out-of-vocabulary ids in a good one", async () => {
+    const headers = {authorization: `Bearer ${TOKEN}`, "content-type": SESSION_BINARY_TYPE};
+    const good = encodeSessionRequest("00112233445566aa", 0, [1, 300, 301]);
+    expectClientError(await send("POST", "/session/next", good.subarray(0, 6), headers), 400, "bad-request", /shorter than its 9-byte header/);
+    expectClientError(await send("POST", "/session/next", Buffer.concat([good, Buffer.from([7])]), headers), 400, "bad-request", /1 bytes follow the request/);
+    expectClientError(await send("POST", "/session/next", encodeSessionRequest("00112233445566aa", 0, [1, 99999]), headers), 400, "bad-token", /99999/);
+    const ok = await send("POST", "/session/next", good, headers);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({token: expect.any(Number)});
   });
 
   it("an unknown session", async () => {

@@ -19,10 +19,11 @@ describe("network model and byte accounting", () => {
     expect(transferMs({rttMs: 0, upMbps: 1, downMbps: 1}, 125, 0)).toBeCloseTo(1, 9);
   });
 
-  it("counts the session protocol's bytes as its JSON bodies (those tlr serve's clients send)", () => {
-    expect(SESSION_PROTOCOL.requestBytes([1, 22, 333])).toBe(JSON.stringify({session: "0123456789abcdef", keep: 0, ids: [1, 22, 333]}).length);
+  it("counts the session protocol's bytes as its bodies (those tlr serve's clients send)", () => {
+    // Binary request: version, 8-byte session id, then varints: keep, count, ids (1 byte below 128, 2 below 16384), batch count.
+    expect(SESSION_PROTOCOL.requestBytes([1, 22, 333])).toBe(1 + 8 + 1 + 1 + (1 + 1 + 2) + 1);
     const known = {transcript: [1, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 22, 333], known: 11};
-    expect(SESSION_PROTOCOL.requestBytes([22, 333], known)).toBe(JSON.stringify({session: "0123456789abcdef", keep: 11, ids: [22, 333]}).length);
+    expect(SESSION_PROTOCOL.requestBytes([22, 333], known)).toBe(1 + 8 + 1 + 1 + (1 + 2) + 1);
     expect(SESSION_PROTOCOL.replyBytes(p)).toBe('{"token":7,"top":[[7,-0.123457],[9,-2.5]]}'.length);
     // More unseen ids cost more bytes.
     expect(SESSION_PROTOCOL.requestBytes([1, 2, 3, 4])).toBeGreaterThan(SESSION_PROTOCOL.requestBytes([1]));

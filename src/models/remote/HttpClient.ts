@@ -52,12 +52,12 @@ export class HttpClient {
     return new URL(path.replace(/^\//, ""), this.base.href.endsWith("/") ? this.base : `${this.base.href}/`).href;
   }
 
-  request(method: "GET" | "POST", path: string, body?: string): Promise<HttpExchange> {
+  request(method: "GET" | "POST", path: string, body?: string | Buffer, contentType = "application/json"): Promise<HttpExchange> {
     const url = this.urlOf(path);
-    // Only the headers a JSON API needs: on the session protocol they outweigh the body.
+    // Only the headers the API needs: on the session protocol they outweigh the body.
     const headers: Record<string, string> = {};
     if (body !== undefined) {
-      headers["content-type"] = "application/json";
+      headers["content-type"] = contentType;
       headers["content-length"] = String(Buffer.byteLength(body));
     }
     if (this.authorization) headers.authorization = this.authorization;

@@ -8,7 +8,8 @@ import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
-import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply, sessionRequestBody} from "./sessionWire.ts";
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "./sessionBinary.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "./sessionWire.ts";
 import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
 
 /**
@@ -125,18 +126,16 @@ export class RemoteModel implements TokenModel {
     const plan = planEvaluation(held, this.batchEnds, transcript, cuts);
     const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
     const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
-    let body: string;
-    if (!cuts || plan.evaluate.length === 0) {
-      const keep = commonPrefixLength(this.serverTokens, transcript);
-      body = sessionRequestBody(this.session, keep, transcript.slice(keep));
-    } else {
-      body = sessionRequestBody(this.session, plan.keepLength, transcript.slice(plan.keepLength), sizes(plan.evaluate, plan.keepLength));
-    }
-    let ex = await this.post("/session/next", body, wire);
+    const next = (keep: number, batches?: readonly number[]) =>
+      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches), wire, SESSION_BINARY_TYPE);
+    let ex =
+      !cuts || plan.evaluate.length === 0
+        ? await next(commonPrefixLength(this.serverTokens, transcript))
+        : await next(plan.keepLength, sizes(plan.evaluate, plan.keepLength));
     if (ex.status === 404 && errorCode(ex) === "unknown-session") {
       // The server lost this session: resend the prefix, replaying the batches it was evaluated in.
       wire.resends++;
-      ex = await this.post("/session/next", sessionRequestBody(this.session, 0, transcript, sizes(ends, 0)), wire);
+      ex = await next(0, sizes(ends, 0));
     }
     const reply = replyData(ex, this.link.http.base.href, SessionNextReply);
     this.batchEnds = ends;
@@ -158,9 +157,9 @@ export class RemoteModel implements TokenModel {
     return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
   }
 
-  private async post(path: string, body: string, wire: WireUse): Promise<HttpExchange> {
+  private async post(path: string, body: string | Buffer, wire: WireUse, contentType?: string): Promise<HttpExchange> {
     wire.requests++; // failed attempts count as requests; their bytes are unknown and left out
-    const ex = await this.link.http.request("POST", path, body);
+    const ex = await this.link.http.request("POST", path, body, contentType);
     wire.bytesUp += ex.bytesUp;
     wire.bytesDown += ex.bytesDown;
     wire.bodyBytesUp += ex.bodyBytesUp;
