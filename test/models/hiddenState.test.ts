@@ -1,5 +1,5 @@
 import {openSync, readSync, closeSync} from "node:fs";
-import {getLlama, LlamaLogLevel, readGgufFileInfo} from "node-llama-cpp";
+import {getLlama, LlamaLogLevel, readGgufFileInfo, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {encodePrompt, LocalModel, type Token} from "../../src/index.ts";
 import {toy} from "../helpers.ts";
@@ -43,7 +43,7 @@ describe("hidden states through the internal embeddings path (models/hiddenState
       for (const n of [1, 5, ids.length - 9, ids.length]) {
         const prefix = ids.slice(0, n);
         const ours = (await withHidden.next(prefix, {cuts: []})).prediction.hidden!;
-        const theirs = Float32Array.from((await embedding.getEmbeddingFor(prefix)).vector);
+        const theirs = Float32Array.from((await embedding.getEmbeddingFor(prefix as unknown as LlamaToken[])).vector);
         expect(ours).toHaveLength(64); // the toy small model's n_embd
         expect(Array.from(ours)).toEqual(Array.from(theirs));
       }
