@@ -17,8 +17,8 @@ export {
   type VocabularyInfo,
 } from "./models/vocabulary.ts";
 export {routes, type Router, type RouterInput} from "./routing/Router.ts";
-export {createRouter, isRouterKind, ROUTER_KINDS, type RouterKind, type RouterSpec} from "./routing/routers.ts";
-export {loadRouter, type RouterRef} from "./routing/loadRouter.ts";
+export {createRouter, isRouterKind, ROUTER_KINDS, type BuiltinRouter, type RouterKind, type RouterSpec} from "./routing/routers.ts";
+export {ALL_ROUTER_KINDS, loadRouter, type LoadRouterOptions, type RouterRef} from "./routing/loadRouter.ts";
 export {uniformFromKey} from "./routing/random.ts";
 export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {sweepTree, type SweepTreeOptions, type SweepTreeResult} from "./decoding/tree.ts";

@@ -1,7 +1,8 @@
 import {readFileSync} from "node:fs";
 import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
-import {ROUTER_KINDS} from "../routing/routers.ts";
+import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
+import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
 
 const Network = z
@@ -44,7 +45,7 @@ const Dataset = z
 
 const Router = z
   .object({
-    kind: z.enum(ROUTER_KINDS as [string, ...string[]]),
+    kind: z.enum(ALL_ROUTER_KINDS as [string, ...string[]]),
     seed: z.number().int().optional().describe("seed of the random router"),
     file: z.string().optional().describe("a trained router's file, for learned router kinds (relative to this file)"),
     thresholds: z.array(z.number()).min(1).optional().describe("τ values: a token is routed when score < τ"),
@@ -113,6 +114,8 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
       throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
     }
     if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
+    if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
+    if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
   });
   return config;
 }

@@ -4,6 +4,7 @@ import {subset} from "../data/subset.ts";
 import type {Example} from "../data/types.ts";
 import {inspectModelFile} from "../models/gguf.ts";
 import {pairPreset} from "../models/presets.ts";
+import {routerNeeds} from "../routing/loadRouter.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
@@ -42,6 +43,8 @@ export interface RouterPlan {
   /** Fixed thresholds, or null when they come from calibration. */
   thresholds: number[] | null;
   targets: number[] | null;
+  /** The router reads the small model's hidden state (learned routers), so the small model loads with it. */
+  needsHidden?: boolean;
 }
 
 /** A config resolved into everything a sweep needs, checked before any model loads. */
@@ -123,6 +126,17 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       targets: r.targets ? [...r.targets].sort((a, b) => a - b) : null,
     };
   });
+  // Router files are read and checked against every pair's small model now, before any weights load.
+  for (const [i, r] of routers.entries()) {
+    if (r.file === undefined) continue;
+    try {
+      const needs = await routerNeeds(r, pairs.map((p) => p.small.path));
+      if (needs.topK > config.topK) throw new TlrError(`the router reads ${needs.topK} top log-probabilities but topK is ${config.topK}: raise topK`);
+      r.needsHidden = needs.hidden;
+    } catch (error) {
+      field(`routers[${i}].file`, error);
+    }
+  }
   const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
   return {config, configFile, configHash, pairs, datasets, routers};
 }

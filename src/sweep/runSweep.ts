@@ -93,7 +93,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
     const pair = await loadPair({
-      small: {...pairPlan.small, topK: config.topK},
+      small: {...pairPlan.small, topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden)},
       large: {...pairPlan.large, topK: config.topK},
       onWarning: (w) => options.onInfo?.(`warning: ${w}`),
     });
@@ -213,7 +213,7 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Model
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
-    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file});
+    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: pair.small.file.path});
     if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
     routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
   }
