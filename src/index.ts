@@ -77,3 +77,28 @@ export {sha256File} from "./util/sha256.ts";
 export {PyRandom} from "./util/PyRandom.ts";
 export {ContextFullError, DataUnavailableError, TlrError, isTlrError} from "./util/errors.ts";
 export {physicalCores} from "./util/cpu.ts";
+// Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.
+export {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./models/hiddenState.ts";
+export {routerNeeds, type RouterNeeds} from "./routing/loadRouter.ts";
+export {
+  describeFeatureSpec,
+  featureDimension,
+  featureVector,
+  FeatureSpecSchema,
+  LOGPROB_FLOOR,
+  parseFeatureSpec,
+  predictionFeatures,
+  type FeatureSpec,
+  type StepFeatures,
+} from "./routing/learned/featureSpec.ts";
+export {decodeFloats, encodeFloats, networkLogit, sigmoid, type Layer, type Network} from "./routing/learned/network.ts";
+export {isLearnedRouterKind, LEARNED_ROUTER_KINDS, readRouterFile, RouterFileSchema, writeRouterFile, type LearnedRouterKind, type RouterFile, type RouterFileInput} from "./routing/learned/routerFile.ts";
+export {createLearnedRouter, learnedRouterName, networkOf} from "./routing/learned/learnedRouter.ts";
+export {checkRouterModel, modelHiddenSize} from "./routing/learned/checkRouterModel.ts";
+export {collectLabels, type CollectOptions, type Collected, type LabelRow, type LabelRule, type ReferenceKind} from "./routing/learned/collectLabels.ts";
+export {collectRouterData, type CollectRouterDataOptions} from "./routing/learned/collectRouterData.ts";
+export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./routing/learned/labelFile.ts";
+export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routing/learned/trainNetwork.ts";
+export {rowFeatures, trainRouter, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
+export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./routing/learned/evaluateRouter.ts";
+export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/metrics.ts";
