@@ -102,3 +102,6 @@ export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routin
 export {rowFeatures, trainRouter, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
 export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./routing/learned/evaluateRouter.ts";
 export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/metrics.ts";
+// Hub-hosted model presets.
+export {MODEL_PRESETS, type ModelFile, type ModelPreset} from "./models/modelPresets.ts";
+export {cachedModelPath, modelPreset, pullModel, type PulledFile, type PullModelResult} from "./models/pullModel.ts";

@@ -9,6 +9,7 @@ import {sweepCommand} from "./sweep.ts";
 import {processIO, type CliIO} from "./io.ts";
 import {serveCommand} from "./serve.ts";
 import {routerCommand} from "./router.ts";
+import {modelsCommand} from "./models.ts";
 
 /** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
 export const EXIT_USAGE = 2;
@@ -26,7 +27,7 @@ export function buildProgram(io: CliIO): Command {
     command.exitOverride().configureOutput(output(io));
     command.commands.forEach(configure);
   };
-  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), serveCommand(io), routerCommand(io)]) {
+  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), serveCommand(io), routerCommand(io), modelsCommand(io)]) {
     configure(command);
     program.addCommand(command);
   }
