@@ -1,10 +1,26 @@
 import {Command, Option} from "commander";
 import {collectRouterData} from "../routing/learned/collectRouterData.ts";
+import {cachedModelPath} from "../models/pullModel.ts";
+import {pairPreset} from "../models/presets.ts";
+import {TlrError} from "../util/errors.ts";
 import {parseInteger, parsePositiveInt, type CliIO} from "./io.ts";
 
+/** --pair, or --small and --large (each a path or model:NAME). */
+function resolvePairArgs(flags: {small?: string; large?: string; pair?: string}): {small: string; large: string} {
+  if (flags.pair !== undefined) {
+    if (flags.small !== undefined || flags.large !== undefined) throw new TlrError("give --pair or --small and --large, not both");
+    const p = pairPreset(flags.pair);
+    return {small: p.small, large: p.large};
+  }
+  if (flags.small === undefined || flags.large === undefined) throw new TlrError("give --small and --large (or --pair)");
+  const path = (m: string) => (m.startsWith("model:") ? cachedModelPath(m.slice("model:".length)) : m);
+  return {small: path(flags.small), large: path(flags.large)};
+}
+
 interface CollectFlags {
-  small: string;
-  large: string;
+  small?: string;
+  large?: string;
+  pair?: string;
   dataset: string;
   split?: string;
   task?: string;
@@ -23,8 +39,9 @@ interface CollectFlags {
 export function routerCollectCommand(io: CliIO): Command {
   return new Command("collect")
     .description("run both models along reference continuations of training questions and write CITER's per-token labels and the small model's features (Arrow)")
-    .requiredOption("--small <gguf>", "the small model (routers trained on the file are tied to it)")
-    .requiredOption("--large <gguf>", "the large model")
+    .option("--small <gguf>", "the small model (routers trained on the file are tied to it); model:NAME for a pulled model preset")
+    .option("--large <gguf>", "the large model; model:NAME for a pulled model preset")
+    .option("--pair <preset>", "a pair preset instead of --small and --large (tlr models list)")
     .requiredOption("--dataset <name>", "a registered dataset (tlr data list) or a JSONL file; use a training split")
     .option("--split <split>", "the split (e.g. train); default: the dataset's default")
     .option("--task <name>", "the task (dataset:format); default: the dataset's")
@@ -40,9 +57,12 @@ export function routerCollectCommand(io: CliIO): Command {
     .requiredOption("--out <file>", "the labels file to write (.arrow)")
     .action(async (flags: CollectFlags) => {
       const start = performance.now();
+      const {small, large} = resolvePairArgs(flags);
       let lastDecile = -1;
       const meta = await collectRouterData({
         ...flags,
+        small,
+        large,
         dataDir: flags.dataDir ?? (io.env.TLR_DATA_DIR || undefined),
         onProgress: (done, total, rows) => {
           const decile = Math.floor((10 * done) / total);

@@ -14,10 +14,10 @@ const Network = z
   .strict();
 
 const Model = z.union([
-  z.string().describe("a GGUF path (relative to this file)"),
+  z.string().describe("a GGUF path (relative to this file), or model:NAME for a pulled model preset (tlr models list)"),
   z
     .object({
-      path: z.string().describe("a GGUF path (relative to this file)"),
+      path: z.string().describe("a GGUF path (relative to this file), or model:NAME for a pulled model preset (tlr models list)"),
       threads: z.number().int().positive().optional().describe("CPU threads (default: 1 below 50M parameters, else the physical cores)"),
       contextSize: z.number().int().positive().optional(),
       gpu: z.enum(["auto", "false", "cuda", "vulkan", "metal"]).optional(),

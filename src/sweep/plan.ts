@@ -4,6 +4,7 @@ import {subset} from "../data/subset.ts";
 import type {Example} from "../data/types.ts";
 import {inspectModelFile} from "../models/gguf.ts";
 import {pairPreset} from "../models/presets.ts";
+import {cachedModelPath} from "../models/pullModel.ts";
 import {routerNeeds} from "../routing/loadRouter.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
@@ -79,11 +80,15 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       }
       plan = {name: p.name ?? p.preset, small: {path: preset.small}, large: {path: preset.large}};
     } else {
+      // "model:NAME" names a Hub-hosted model preset in the Hugging Face cache (tlr models pull NAME).
+      const path = (m: string) => (m.startsWith("model:") ? cachedModelPath(m.slice("model:".length)) : resolvePath(configFile, m));
       const model = (m: typeof p.small): ModelPlan =>
-        typeof m === "string"
-          ? {path: resolvePath(configFile, m)}
-          : {path: resolvePath(configFile, m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
-      plan = {name: p.name, small: model(p.small), large: model(p.large)};
+        typeof m === "string" ? {path: path(m)} : {path: path(m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
+      try {
+        plan = {name: p.name, small: model(p.small), large: model(p.large)};
+      } catch (error) {
+        return field(`pairs[${i}]`, error);
+      }
     }
     if (pairs.some((q) => q.name === plan.name)) field(`pairs[${i}]`, new Error(`pair name "${plan.name}" is used twice`));
     for (const role of ["small", "large"] as const) {
