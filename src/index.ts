@@ -99,7 +99,7 @@ export {collectLabels, type CollectOptions, type Collected, type LabelRow, type 
 export {collectRouterData, type CollectRouterDataOptions} from "./routing/learned/collectRouterData.ts";
 export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./routing/learned/labelFile.ts";
 export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routing/learned/trainNetwork.ts";
-export {rowFeatures, trainRouter, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
+export {rowFeatures, trainRouter, validationQuestions, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
 export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./routing/learned/evaluateRouter.ts";
 export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/metrics.ts";
 // Hub-hosted model presets.

@@ -46,6 +46,18 @@ export interface TrainedRouter {
   validationMaxProbAuc: number;
 }
 
+/**
+ * The validation questions: a seeded fraction of the question ids (never of tokens), so no
+ * question has tokens on both sides of the split.
+ */
+export function validationQuestions(questionIds: readonly string[], fraction: number, seed: number): Set<string> {
+  const shuffled = [...new Set(questionIds)];
+  new PyRandom(seed).shuffle(shuffled);
+  const n = Math.max(1, Math.round(fraction * shuffled.length));
+  if (shuffled.length - n < 1) throw new TlrError(`train: ${shuffled.length} question(s) cannot be split into training and validation: collect more`);
+  return new Set(shuffled.slice(0, n));
+}
+
 /** A labels row's step features. */
 export function rowFeatures(r: LabelRow): StepFeatures {
   return {hidden: r.hidden.length ? r.hidden : null, topLogprobs: r.smallTopLogprobs, entropy: r.smallEntropy, margin: r.smallMargin};
@@ -70,12 +82,9 @@ export function trainRouter(o: TrainRouterOptions): TrainedRouter {
     throw new TlrError(`the features ask for hidden states, but ${o.data.join(", ")} holds none (or of another size): collect with hidden states, or drop "hidden" from --features`);
   }
 
-  // Split by question, seeded.
   const questions = [...new Set(rows.map((r) => r.questionId))];
-  new PyRandom(o.seed ?? 0).shuffle(questions);
-  const nValidation = Math.max(1, Math.round((o.validationFraction ?? 0.15) * questions.length));
-  if (questions.length - nValidation < 1) throw new TlrError(`train: ${questions.length} question(s) cannot be split into training and validation: collect more`);
-  const validationIds = new Set(questions.slice(0, nValidation));
+  const validationIds = validationQuestions(questions, o.validationFraction ?? 0.15, o.seed ?? 0);
+  const nValidation = validationIds.size;
   const trainRows = rows.filter((r) => !validationIds.has(r.questionId));
   const validationRows = rows.filter((r) => validationIds.has(r.questionId));
   for (const [name, part] of [["training", trainRows], ["validation", validationRows]] as const) {
