@@ -106,3 +106,4 @@ export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/met
 export {MODEL_PRESETS, type ModelFile, type ModelPreset} from "./models/modelPresets.ts";
 export {cachedModelPath, modelPreset, pullModel, type PulledFile, type PullModelResult} from "./models/pullModel.ts";
 export {formatPaperTable1, PAPER_TABLE1, paperTable1, type Table1Column, type Table1Metric} from "./results/paperTable1.ts";
+export {compareAtUpload, type RouterAtUpload, type UploadPoint} from "./results/compareAtUpload.ts";
