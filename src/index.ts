@@ -95,7 +95,7 @@ export {decodeFloats, encodeFloats, networkLogit, sigmoid, type Layer, type Netw
 export {isLearnedRouterKind, LEARNED_ROUTER_KINDS, readRouterFile, RouterFileSchema, writeRouterFile, type LearnedRouterKind, type RouterFile, type RouterFileInput} from "./routing/learned/routerFile.ts";
 export {createLearnedRouter, learnedRouterName, networkOf} from "./routing/learned/learnedRouter.ts";
 export {checkRouterModel, modelHiddenSize} from "./routing/learned/checkRouterModel.ts";
-export {collectLabels, type CollectOptions, type Collected, type LabelRow, type LabelRule, type ReferenceKind} from "./routing/learned/collectLabels.ts";
+export {collectLabels, type CollectOptions, type Collected, type LabelMode, type LabelRow, type LabelRule, type ReferenceKind} from "./routing/learned/collectLabels.ts";
 export {collectRouterData, type CollectRouterDataOptions} from "./routing/learned/collectRouterData.ts";
 export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./routing/learned/labelFile.ts";
 export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routing/learned/trainNetwork.ts";

@@ -28,6 +28,7 @@ interface CollectFlags {
   seed?: number;
   dataDir?: string;
   reference?: "gold" | "large";
+  labels: "citer" | "outcome";
   maxTokens: number;
   topK: number;
   smallThreads?: number;
@@ -49,6 +50,7 @@ export function routerCollectCommand(io: CliIO): Command {
     .option("--seed <n>", "sample the questions with this seed (a generated dataset's generator seed)", parseInteger)
     .option("--data-dir <dir>", "a local data folder (default: $TLR_DATA_DIR, else the Hugging Face Hub)")
     .addOption(new Option("--reference <kind>", "gold: the dataset's chain of thought; large: the large model's greedy output (default: gold where every question has one)").choices(["gold", "large"]))
+    .addOption(new Option("--labels <mode>", "citer: 0 where only the large model is right, the continuation check where both are wrong; outcome: the continuation check for every wrong small token").choices(["citer", "outcome"]).default("citer"))
     .option("--max-tokens <n>", "reference tokens per question at most", parsePositiveInt, 200)
     .option("--top-k <k>", "top log-probabilities kept per token (the most a router can read)", parsePositiveInt, 10)
     .option("--small-threads <n>", "CPU threads of the small model", parsePositiveInt)
@@ -73,6 +75,6 @@ export function routerCollectCommand(io: CliIO): Command {
       });
       const total = Object.values(meta.counts).reduce((a, b) => a + b, 0);
       const counts = Object.entries(meta.counts).map(([rule, n]) => `${rule} ${n}`).join(", ");
-      io.stdout.write(`${flags.out}: ${total} tokens of ${meta.dataset.questions} questions (reference: ${meta.reference}); ${counts}; ${meta.continuations} small-model continuations\n`);
+      io.stdout.write(`${flags.out}: ${total} tokens of ${meta.dataset.questions} questions (reference: ${meta.reference}, labels: ${meta.labels}); ${counts}; ${meta.continuations} small-model continuations\n`);
     });
 }

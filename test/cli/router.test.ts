@@ -36,7 +36,7 @@ function expectOneLineError(run: {code: number | null; stderr: string}, pattern:
 
 describe("tlr router collect / train / eval on the toy pair", () => {
   it("collect writes per-token labels and features that another Arrow implementation reads", () => {
-    expect(collectRun.stdout).toMatch(/labels\.arrow: \d+ tokens of 24 questions \(reference: gold\); small-right \d+, large-right \d+/);
+    expect(collectRun.stdout).toMatch(/labels\.arrow: \d+ tokens of 24 questions \(reference: gold, labels: citer\); small-right \d+, large-right \d+/);
     const df = pl.readIPC(readFileSync(labels));
     expect(df.columns).toEqual(["question_index", "question_id", "step", "ref_token", "small_token", "large_token", "label", "rule", "small_max_prob", "small_margin", "small_entropy", "small_top_ids", "small_top_logprobs", "hidden"]);
     expect(df.height).toBe(Number(/: (\d+) tokens/.exec(collectRun.stdout)![1]));

@@ -21,6 +21,20 @@ afterAll(async () => {
   await pair?.dispose();
 });
 
+/** Whether a fresh small model, continuing greedily on its own after `prefix` + its own next token, answers right. */
+async function smallRecovers(small: LocalModel, e: Example, r: {questionIndex: number; step: number; smallToken: number}, rows: Collected["rows"]): Promise<boolean> {
+  const prompt = encodePrompt(small.tokenizer, task.prompt(e));
+  const transcript = [...prompt, ...rows.filter((x) => x.questionIndex === r.questionIndex && x.step < r.step).map((x) => x.refToken)];
+  const first = (await fresh(small, transcript, prompt.length)).token;
+  expect(first).toBe(r.smallToken);
+  for (let t = first; transcript.length - prompt.length < MAX; t = (await small.next(transcript)).prediction.token) {
+    transcript.push(t);
+    if (t === small.tokenizer.eos) break;
+  }
+  const text = small.tokenizer.detokenize(transcript.slice(prompt.length), prompt.slice(-8));
+  return task.score(task.extract(text, e).answer, e);
+}
+
 /** A fresh model's prediction after `prefix`, with the batches of teacher forcing: the prompt, then one token at a time. */
 async function fresh(model: LocalModel, prefix: readonly Token[], promptLength: number) {
   await model.reset();
@@ -52,22 +66,31 @@ describe("CITER's labels along the gold chain of thought (toy pair)", () => {
     // Independently: a fresh small model continues greedily from that prefix and the task scores its answer.
     const small = await pair.small.fork();
     try {
-      for (const r of bothWrong) {
-        const e = examples[r.questionIndex]!;
-        const prompt = encodePrompt(small.tokenizer, task.prompt(e));
-        const transcript = [...prompt, ...collected.rows.filter((x) => x.questionIndex === r.questionIndex && x.step < r.step).map((x) => x.refToken)];
-        const first = (await fresh(small, transcript, prompt.length)).token;
-        expect(first).toBe(r.smallToken);
-        for (let t = first; transcript.length - prompt.length < MAX; t = (await small.next(transcript)).prediction.token) {
-          transcript.push(t);
-          if (t === small.tokenizer.eos) break;
-        }
-        const text = small.tokenizer.detokenize(transcript.slice(prompt.length), prompt.slice(-8));
-        expect(r.label).toBe(Number(task.score(task.extract(text, e).answer, e)));
+      for (const r of bothWrong) expect(r.label).toBe(Number(await smallRecovers(small, examples[r.questionIndex]!, r, collected.rows)));
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  it("outcome labels: every wrong small token by whether the small model's own continuation still answers right", async () => {
+    const outcome = await collectLabels({small: pair.small, large: pair.large, tokenizer: pair.small.tokenizer, examples: examples.slice(0, 6), task, maxTokens: MAX, labels: "outcome"});
+    const citer = collected.rows.filter((r) => r.questionIndex < 6);
+    expect(outcome.rows.map((r) => [r.refToken, r.smallToken, r.largeToken])).toEqual(citer.map((r) => [r.refToken, r.smallToken, r.largeToken]));
+    const wrong = outcome.rows.filter((r) => r.smallToken !== r.refToken);
+    expect(wrong.length).toBeGreaterThan(3);
+    expect(outcome.continuations).toBe(wrong.length);
+    const small = await pair.small.fork();
+    try {
+      for (const r of wrong) {
+        const recovers = await smallRecovers(small, examples[r.questionIndex]!, r, outcome.rows);
+        expect(r.rule).toBe(`${r.largeToken === r.refToken ? "small-wrong" : "both-wrong"}-small-${recovers ? "recovers" : "fails"}`);
+        expect(r.label).toBe(Number(recovers));
       }
     } finally {
       await small.dispose();
     }
+    // Errors the small model gets over exist: those are the tokens CITER's labels would route for nothing.
+    expect(wrong.some((r) => r.label === 1)).toBe(true);
   });
 
   it("records the features a decoding run would see at that step (same batches, same numbers)", async () => {

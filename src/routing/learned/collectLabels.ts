@@ -8,8 +8,23 @@ import {createRouter} from "../routers.ts";
 /** Where the reference continuation comes from: the gold chain of thought, or the large model's greedy output. */
 export type ReferenceKind = "gold" | "large";
 
-/** Why a token got its label (CITER's rules, in order). */
-export type LabelRule = "small-right" | "large-right" | "both-wrong-small-recovers" | "both-wrong-small-fails";
+/**
+ * How tokens the small model gets wrong are labelled. "citer": 0 when the large model's token is
+ * the reference; when both are wrong, whether the small model's own continuation still answers
+ * right. "outcome": every wrong small token by that continuation check, whatever the large model
+ * says: an error the small model's continuation gets over (a misread operand it never uses again)
+ * needs no routing.
+ */
+export type LabelMode = "citer" | "outcome";
+
+/** Why a token got its label. */
+export type LabelRule =
+  | "small-right"
+  | "large-right"
+  | "both-wrong-small-recovers"
+  | "both-wrong-small-fails"
+  | "small-wrong-small-recovers"
+  | "small-wrong-small-fails";
 
 /** One reference token: the small model's features before it, both models' greedy tokens, the label. */
 export interface LabelRow {
@@ -40,6 +55,8 @@ export interface CollectOptions {
   task: Task;
   /** Default: "gold" when every example has a reference, else "large". */
   reference?: ReferenceKind;
+  /** Default "citer". */
+  labels?: LabelMode;
   /** Reference tokens per question at most (and the budget of the small model's continuations). */
   maxTokens: number;
   /** Stop strings beyond EOS (the task's). */
@@ -50,6 +67,7 @@ export interface CollectOptions {
 export interface Collected {
   rows: LabelRow[];
   reference: ReferenceKind;
+  labels: LabelMode;
   /** Small-model continuations run for "both wrong" tokens, and their tokens. */
   continuations: number;
   continuationTokens: number;
@@ -66,10 +84,12 @@ const alwaysLarge = createRouter("always-large");
  * own and the label is 1 exactly when that continuation's answer is right (the task's extractor
  * and scorer). The reference is the gold chain of thought (toy task) or the large model's greedy
  * output; with the latter the large model is right by construction and "both wrong" never occurs.
+ * With `labels: "outcome"` every wrong small token gets the continuation check (see LabelMode).
  */
 export async function collectLabels(options: CollectOptions): Promise<Collected> {
   const {small, large, tokenizer, task, maxTokens} = options;
   const reference = options.reference ?? (options.examples.every((e) => e.reference !== undefined) ? "gold" : "large");
+  const mode = options.labels ?? "citer";
   const stop = {strings: [...task.stop, ...(options.stop ?? [])]};
   const rows: LabelRow[] = [];
   let continuations = 0;
@@ -84,14 +104,15 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
       let label: number;
       let rule: LabelRule;
       if (s.token === refToken) [label, rule] = [1, "small-right"];
-      else if (l.token === refToken) [label, rule] = [0, "large-right"];
+      else if (l.token === refToken && mode === "citer") [label, rule] = [0, "large-right"];
       else {
         const run = await decode({prompt: transcript, small, large, tokenizer, router: alwaysSmall, threshold: 0, maxTokens: maxTokens - step, stop, key: example.id});
         continuations++;
         continuationTokens += run.generated.length;
         const text = tokenizer.detokenize([...transcript.slice(prompt.length), ...run.generated], prompt.slice(-8));
         const right = task.score(task.extract(text, example).answer, example);
-        [label, rule] = right ? [1, "both-wrong-small-recovers"] : [0, "both-wrong-small-fails"];
+        const prefix = l.token === refToken ? "small-wrong" : "both-wrong";
+        [label, rule] = right ? [1, `${prefix}-small-recovers`] : [0, `${prefix}-small-fails`];
       }
       rows.push({
         questionIndex: q,
@@ -113,7 +134,7 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
     }
     options.onQuestion?.(q + 1, rows.length);
   }
-  return {rows, reference, continuations, continuationTokens};
+  return {rows, reference, labels: mode, continuations, continuationTokens};
 }
 
 /** The reference continuation of one question, at most `maxTokens` ids. */

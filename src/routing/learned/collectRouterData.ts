@@ -5,7 +5,7 @@ import {codeVersion, machineInfo} from "../../results/provenance.ts";
 import {createTask} from "../../tasks/createTask.ts";
 import {sha256File} from "../../util/sha256.ts";
 import {modelHiddenSize} from "./checkRouterModel.ts";
-import {collectLabels, type ReferenceKind} from "./collectLabels.ts";
+import {collectLabels, type LabelMode, type ReferenceKind} from "./collectLabels.ts";
 import {writeLabels, LABELS_SCHEMA_VERSION, type LabelsMetadata} from "./labelFile.ts";
 
 export interface CollectRouterDataOptions {
@@ -21,6 +21,8 @@ export interface CollectRouterDataOptions {
   seed?: number;
   dataDir?: string;
   reference?: ReferenceKind;
+  /** "citer" (default) or "outcome" (see LabelMode). */
+  labels?: LabelMode;
   maxTokens: number;
   /** Top log-probabilities kept per step (the most a router trained on this file can read). Default 10. */
   topK?: number;
@@ -52,6 +54,7 @@ export async function collectRouterData(o: CollectRouterDataOptions): Promise<La
       examples,
       task,
       reference: o.reference,
+      labels: o.labels,
       maxTokens: o.maxTokens,
       onQuestion: (done, rows) => o.onProgress?.(done, examples.length, rows),
     });
@@ -61,6 +64,7 @@ export async function collectRouterData(o: CollectRouterDataOptions): Promise<La
       version: LABELS_SCHEMA_VERSION,
       dataset: {name: o.dataset, split: dataset.split, task: task.name, questions: examples.length, seed: o.seed, limit: o.limit},
       reference: collected.reference,
+      labels: collected.labels,
       maxTokens: o.maxTokens,
       small: {path: o.small, name: pair.small.info.name, sha256: await sha256File(o.small), hiddenSize: (await modelHiddenSize(o.small)).hiddenSize, topK, entropy: "top-k"},
       large: {path: o.large, name: pair.large.info.name, sha256: await sha256File(o.large)},

@@ -14,7 +14,7 @@ export const LABEL_COLUMNS: Column<LabelRow>[] = [
   {name: "small_token", key: "smallToken", type: "i32", doc: "the small model's greedy token"},
   {name: "large_token", key: "largeToken", type: "i32", doc: "the large model's greedy token"},
   {name: "label", key: "label", type: "i32", doc: "1: the small model's token is fine; 0: it needs the large model"},
-  {name: "rule", key: "rule", type: "utf8", doc: "small-right, large-right, both-wrong-small-recovers, both-wrong-small-fails"},
+  {name: "rule", key: "rule", type: "utf8", doc: "small-right, large-right, both-wrong-small-recovers/-fails, small-wrong-small-recovers/-fails (outcome labels)"},
   {name: "small_max_prob", key: "smallMaxProb", type: "f64", doc: "top-1 probability"},
   {name: "small_margin", key: "smallMargin", type: "f64", doc: "top-1 minus top-2 probability"},
   {name: "small_entropy", key: "smallEntropy", type: "f64", doc: "next-token entropy (nats)"},
@@ -28,6 +28,8 @@ export interface LabelsMetadata {
   version: string;
   dataset: {name: string; split: string; task: string; questions: number; seed?: number; count?: number; limit?: number};
   reference: "gold" | "large";
+  /** How wrong small tokens were labelled (absent in files from before the option: "citer"). */
+  labels?: "citer" | "outcome";
   maxTokens: number;
   small: {path: string; name: string; sha256: string; hiddenSize: number; topK: number; entropy: "exact" | "top-k"};
   large: {path: string; name: string; sha256: string};
