@@ -97,6 +97,30 @@ describe("tlr router collect / train / eval on the toy pair", () => {
     const runs = results.summary.map((s) => `${s.routerKind}@${s.threshold}`);
     expect(runs).toEqual(["always-small@0", "always-large@0", "mlp@0.5", "mlp@0.9", "logreg@0.9", "max-prob@0.9"]);
     for (const s of results.summary) expect(s.questions).toBe(4);
+
+    // Table 1's layout, from the per-question rows: routing number and seconds per question, the paper's figures beside.
+    const table = await tlr(["table1", join(root, "out"), "--json"]);
+    expect(table.code, table.stderr).toBe(0);
+    const t1 = JSON.parse(table.stdout) as {router: string; columns: {threshold: number; values: Record<string, number>}[]};
+    expect(t1.router).toMatch(/^mlp\(mlp\.json#/);
+    const qs = results.questions.filter((q) => q.router === t1.router);
+    for (const c of t1.columns) {
+      const at = qs.filter((q) => q.threshold === c.threshold);
+      const mean = (f: (q: (typeof at)[number]) => number) => at.reduce((s, q) => s + f(q), 0) / at.length;
+      expect(c.values["routing number"]).toBeCloseTo(mean((q) => q.largeTokens), 9);
+      expect(c.values["comm + LLM inference"]).toBeCloseTo(mean((q) => (q.networkMs + q.largeMs) / 1000), 9);
+      expect(c.values.overall).toBeCloseTo(mean((q) => q.totalMs / 1000), 9);
+    }
+    const printed = await tlr(["table1", join(root, "out")]);
+    expect(printed.stdout).toMatch(/routing number .*\n/);
+    expect(printed.stdout).toMatch(/0\.50.*\n/);
+    expect(printed.stdout).toMatch(/\(28\.15\)/); // the paper's overall at τ = 0.5, beside ours
+    // Equal-upload comparison: the curve through small-only (0) and the router's runs.
+    const cmp = await tlr(["compare", join(root, "out"), "--at", "0", "--json"]);
+    const c0 = JSON.parse(cmp.stdout) as {routers: {router: string; accuracy: number[]}[]};
+    const smallOnly = results.summary.find((s) => s.routerKind === "always-small")!.accuracy;
+    for (const r of c0.routers) expect(r.accuracy[0]).toBe(smallOnly);
+    expect(c0.routers.map((r) => r.router)).toEqual(results.summary.filter((s) => ["mlp", "logreg", "max-prob"].includes(s.routerKind)).map((s) => s.router).filter((x, i, a) => a.indexOf(x) === i));
   });
 
   it("refuses a router file for another small model (sha256, or hidden size) with one line", async () => {
