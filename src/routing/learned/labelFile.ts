@@ -1,3 +1,4 @@
+import {existsSync} from "node:fs";
 import {readArrowFile, writeArrowFile} from "../../results/arrowFile.ts";
 import {buildTable, readTable, type Column} from "../../results/columns.ts";
 import {TlrError} from "../../util/errors.ts";
@@ -46,7 +47,13 @@ export function writeLabels(path: string, rows: readonly LabelRow[], metadata: L
 }
 
 export function readLabels(path: string): {rows: LabelRow[]; metadata: LabelsMetadata} {
-  const table = readArrowFile(path);
+  if (!existsSync(path)) throw new TlrError(`labels file not found: ${path} (tlr router collect writes one)`);
+  let table;
+  try {
+    table = readArrowFile(path);
+  } catch (error) {
+    throw new TlrError(`${path} is not a labels file (not a complete Arrow IPC file): collect it again with tlr router collect`, {cause: error});
+  }
   const raw = table.schema.metadata.get("tlr.labels");
   if (!raw) throw new TlrError(`${path} is not a labels file (no tlr.labels metadata): write one with tlr router collect`);
   const metadata = JSON.parse(raw) as LabelsMetadata;

@@ -15,8 +15,7 @@ export function learnedRouterName(kind: string, path: string): string {
 }
 
 /** The network of an mlp or logreg router file, decoded and shape-checked. */
-export function networkOf(file: RouterFile & {network: unknown}, path: string): Network {
-  if (file.kind === "onnx") throw new Error("an onnx router has no network");
+export function networkOf(file: Extract<RouterFile, {kind: "mlp" | "logreg"}>, path: string): Network {
   const inputs = featureDimension(file.features, file.model.hiddenSize);
   const inputMean = decodeFloats(file.network.inputMean);
   const inputStd = decodeFloats(file.network.inputStd);
