@@ -17,8 +17,8 @@ export {
   type VocabularyInfo,
 } from "./models/vocabulary.ts";
 export {routes, type Router, type RouterInput} from "./routing/Router.ts";
-export {createRouter, isRouterKind, ROUTER_KINDS, type RouterKind, type RouterSpec} from "./routing/routers.ts";
-export {loadRouter, type RouterRef} from "./routing/loadRouter.ts";
+export {createRouter, isRouterKind, ROUTER_KINDS, type BuiltinRouter, type RouterKind, type RouterSpec} from "./routing/routers.ts";
+export {ALL_ROUTER_KINDS, loadRouter, type LoadRouterOptions, type RouterRef} from "./routing/loadRouter.ts";
 export {uniformFromKey} from "./routing/random.ts";
 export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {sweepTree, type SweepTreeOptions, type SweepTreeResult} from "./decoding/tree.ts";
@@ -95,3 +95,33 @@ export {reportHtml, type ReportOptions} from "./plots/reportHtml.ts";
 export {writeReport} from "./plots/writeReport.ts";
 export {writePlots, isPlotFormat, PLOT_FORMATS, type PlotFormat, type WritePlotsOptions} from "./plots/writePlots.ts";
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
+// Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.
+export {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./models/hiddenState.ts";
+export {routerNeeds, type RouterNeeds} from "./routing/loadRouter.ts";
+export {
+  describeFeatureSpec,
+  featureDimension,
+  featureVector,
+  FeatureSpecSchema,
+  LOGPROB_FLOOR,
+  parseFeatureSpec,
+  predictionFeatures,
+  type FeatureSpec,
+  type StepFeatures,
+} from "./routing/learned/featureSpec.ts";
+export {decodeFloats, encodeFloats, networkLogit, sigmoid, type Layer, type Network} from "./routing/learned/network.ts";
+export {isLearnedRouterKind, LEARNED_ROUTER_KINDS, readRouterFile, RouterFileSchema, writeRouterFile, type LearnedRouterKind, type RouterFile, type RouterFileInput} from "./routing/learned/routerFile.ts";
+export {createLearnedRouter, learnedRouterName, networkOf} from "./routing/learned/learnedRouter.ts";
+export {checkRouterModel, modelHiddenSize} from "./routing/learned/checkRouterModel.ts";
+export {collectLabels, type CollectOptions, type Collected, type LabelMode, type LabelRow, type LabelRule, type ReferenceKind} from "./routing/learned/collectLabels.ts";
+export {collectRouterData, type CollectRouterDataOptions} from "./routing/learned/collectRouterData.ts";
+export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./routing/learned/labelFile.ts";
+export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routing/learned/trainNetwork.ts";
+export {rowFeatures, trainRouter, validationQuestions, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
+export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./routing/learned/evaluateRouter.ts";
+export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/metrics.ts";
+// Hub-hosted model presets.
+export {MODEL_PRESETS, type ModelFile, type ModelPreset} from "./models/modelPresets.ts";
+export {cachedModelPath, modelPreset, pullModel, type PulledFile, type PullModelResult} from "./models/pullModel.ts";
+export {formatPaperTable1, PAPER_TABLE1, paperTable1, type Table1Column, type Table1Metric} from "./results/paperTable1.ts";
+export {compareAtUpload, type RouterAtUpload, type UploadPoint} from "./results/compareAtUpload.ts";

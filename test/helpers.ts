@@ -28,3 +28,9 @@ export const vocab = {
   qwen35: () => sharedPath("models/vocab/ggml-vocab-qwen35.gguf"),
   llamaSpm: () => sharedPath("models/vocab/ggml-vocab-llama-spm.gguf"),
 };
+
+/** The project's trained toy pair (models/toy-arith, shipped in the repository). */
+export const toy = {
+  small: () => resolve(repoRoot, "models/toy-arith/toy-arith-small.gguf"),
+  large: () => resolve(repoRoot, "models/toy-arith/toy-arith-large.gguf"),
+};

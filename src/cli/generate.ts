@@ -7,8 +7,8 @@ import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
 import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
-import {loadRouter} from "../routing/loadRouter.ts";
-import {isRouterKind, ROUTER_KINDS} from "../routing/routers.ts";
+import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
+import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
@@ -17,6 +17,7 @@ interface GenerateFlags {
   small: string;
   large: string;
   router: string;
+  routerFile?: string;
   threshold?: number;
   seed: number;
   maxTokens: number;
@@ -56,7 +57,8 @@ export function generateCommand(io: CliIO): Command {
     .description("decode one prompt collaboratively and print the text with the large model's tokens marked")
     .requiredOption("--small <gguf>", "the small (on-device) model")
     .requiredOption("--large <gguf|url>", "the large (cloud) model: a GGUF file, or a server's URL (tlr serve, llama-server, OpenAI-compatible)")
-    .option("--router <kind>", `one of ${ROUTER_KINDS.join(", ")}`, "max-prob")
+    .option("--router <kind>", `one of ${ALL_ROUTER_KINDS.join(", ")}`, "max-prob")
+    .option("--router-file <path>", "the router file of a learned router (mlp, logreg, onnx; tlr router train writes one)")
     .option("--threshold <tau>", "route a token when the router's score is below this", parseNumber)
     .option("--seed <n>", "seed of the random router", parseInteger, 0)
     .option("--max-tokens <n>", "most tokens to generate", parsePositiveInt, 100)
@@ -86,19 +88,23 @@ export function generateCommand(io: CliIO): Command {
 
 async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   // Everything that can be checked without a model is checked first.
-  if (!isRouterKind(flags.router)) throw new TlrError(`unknown router "${flags.router}": use one of ${ROUTER_KINDS.join(", ")}`);
+  if (!ALL_ROUTER_KINDS.includes(flags.router)) throw new TlrError(`unknown router "${flags.router}": use one of ${ALL_ROUTER_KINDS.join(", ")}`);
+  if (isLearnedRouterKind(flags.router) !== (flags.routerFile !== undefined)) {
+    throw new TlrError(isLearnedRouterKind(flags.router) ? `router ${flags.router} needs --router-file` : `--router-file goes with a learned router (mlp, logreg, onnx), not ${flags.router}`);
+  }
   const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router];
   if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
-  const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined});
+  const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined, file: flags.routerFile}, {smallModel: flags.small});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
   const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
   const onWarning = (w: string) => io.stderr.write(`tlr: warning: ${w}\n`);
-  const small = {...common, path: flags.small, threads: flags.smallThreads};
+  // A learned router may read the hidden state and more top log-probabilities than --top-k.
+  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: flags.small, threads: flags.smallThreads, hidden: router.needsHidden};
   const pair = isModelUrl(flags.large)
     ? await loadRemotePair({
         small,

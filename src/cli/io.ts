@@ -39,7 +39,8 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** JSON with ±Infinity and NaN written as strings (JSON has no literal for them). */
+/** JSON with ±Infinity and NaN written as strings (JSON has no literal for them), typed arrays as arrays. */
 export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), indent);
+  // Typed arrays (hidden states) as plain arrays, not {"0": …} objects.
+  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v instanceof Float32Array ? Array.from(v) : v), indent);
 }

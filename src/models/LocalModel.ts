@@ -2,6 +2,7 @@ import type {LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cp
 import {physicalCores} from "../util/cpu.ts";
 import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
 import {featuresFromLogits} from "./features.ts";
+import {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./hiddenState.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
@@ -29,6 +30,12 @@ export interface LocalModelOptions {
   gpu?: GpuSetting;
   /** How messages name this model ("small model", "large model"). Default "model". */
   role?: string;
+  /**
+   * Attach the last-layer hidden state to every prediction (`Prediction.hidden`), for routers
+   * that read it. Default false: the path slows prefill and changes prefill logits in the last
+   * float bits (see models/hiddenState.ts).
+   */
+  hidden?: boolean;
 }
 
 /**
@@ -60,6 +67,8 @@ export class LocalModel implements TokenModel {
   private readonly topK: number;
   private readonly exactEntropy: boolean;
   private readonly generateNext;
+  /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
+  readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
   private held: Token[] = [];
   /** The KV state as evaluation batches: each segment's end and the prediction made there (see schedule.ts). */
@@ -82,6 +91,7 @@ export class LocalModel implements TokenModel {
     this.context = context;
     this.threads = threads;
     this.topK = options.topK ?? 10;
+    this.hidden = options.hidden ?? false;
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
     this.exactEntropy = options.entropy === "exact";
     this.generateNext = {
@@ -165,7 +175,10 @@ export class LocalModel implements TokenModel {
         if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
           throw new Error("node-llama-cpp returned no next-token logits");
         }
-        this.segments.push({end, prediction: featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy)});
+        const prediction = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
+        // Read at once: the next evaluation on this context overwrites it.
+        if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
+        this.segments.push({end, prediction});
       }
     } catch (error) {
       // Resynchronise with the real state; its batch history is unknown, so no segment is trusted.
@@ -246,7 +259,8 @@ export class LocalWeights {
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     let context: LlamaContext;
     try {
-      context = await model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: 1});
+      const hidden = options.hidden ? HIDDEN_STATE_CONTEXT_OPTIONS : {};
+      context = await model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: 1, ...hidden});
     } catch (error) {
       throw new TlrError(`${role} ${file.path}: could not create a context of ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
     }
@@ -257,3 +271,5 @@ export class LocalWeights {
     await this.model.dispose();
   }
 }
+
+const role = (options: LocalModelOptions) => options.role ?? "model";

@@ -25,6 +25,12 @@ export interface Prediction {
    * tokens each as likely as the K-th (−R·ln p_K), which is a lower bound of the exact value.
    */
   entropyExact: boolean;
+  /**
+   * The model's last-layer hidden state after the transcript (post-final-norm: the lm_head's
+   * input), present only when the model was loaded with `hidden: true` (see models/hiddenState.ts).
+   * Like the logits, it depends on how the transcript was batched, so it travels with the prediction.
+   */
+  hidden?: Float32Array;
 }
 
 /** One `next()` call: the prediction plus what it cost. */

@@ -26,7 +26,12 @@ export interface Router {
   readonly description: string;
   /** True when the score needs the large model's prediction at every step (the oracle). */
   readonly peeksLarge: boolean;
-  score(input: RouterInput): number;
+  /** True when the score reads the small model's hidden state (`Prediction.hidden`): load it with `hidden: true`. */
+  readonly needsHidden?: boolean;
+  /** The fewest top log-probabilities per prediction the score reads (learned routers). */
+  readonly needsTopK?: number;
+  /** A number, or a promise of one for routers that run outside JavaScript (ONNX). */
+  score(input: RouterInput): number | Promise<number>;
 }
 
 /** Route the token to the large model? */

@@ -14,7 +14,12 @@ export type RouterSpec =
 
 export type RouterKind = RouterSpec["kind"];
 
-type Factory = (spec: RouterSpec) => Router;
+/** A built-in router: its score is computed synchronously from the step's inputs. */
+export interface BuiltinRouter extends Router {
+  score(input: RouterInput): number;
+}
+
+type Factory = (spec: RouterSpec) => BuiltinRouter;
 
 const simple = (kind: RouterKind, description: string, score: (input: RouterInput) => number): Factory => () => ({
   kind,
@@ -60,7 +65,7 @@ export function isRouterKind(kind: string): kind is RouterKind {
 }
 
 /** Builds a registered router; an unknown kind is a TlrError listing the known ones. */
-export function createRouter(spec: RouterSpec | RouterKind): Router {
+export function createRouter(spec: RouterSpec | RouterKind): BuiltinRouter {
   const s: RouterSpec = typeof spec === "string" ? ({kind: spec} as RouterSpec) : spec;
   if (!isRouterKind(s.kind)) throw new TlrError(`unknown router "${String(s.kind)}": use one of ${ROUTER_KINDS.join(", ")}`);
   return FACTORIES[s.kind](s);

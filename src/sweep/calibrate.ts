@@ -54,9 +54,9 @@ export async function calibrate(options: {
       stop: {strings: options.stop},
       key: example.id,
     });
-    options.routers.forEach(({router}, i) => {
-      for (const r of run.records) scores[i]!.push(router.score({step: r.step, key: example.id, small: r.small}));
-    });
+    for (const [i, {router}] of options.routers.entries()) {
+      for (const r of run.records) scores[i]!.push(await router.score({step: r.step, key: example.id, small: r.small}));
+    }
   }
   return options.routers.map(({router, targets}, i) => ({
     router: router.name,

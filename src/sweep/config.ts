@@ -1,7 +1,8 @@
 import {readFileSync} from "node:fs";
 import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
-import {ROUTER_KINDS} from "../routing/routers.ts";
+import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
+import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
 
 const Network = z
@@ -24,11 +25,11 @@ const RemoteModelConfig = z
   .strict();
 
 const Model = z.union([
-  z.string().describe("a GGUF path (relative to this file) or, for the large model, a server URL"),
+  z.string().describe("a GGUF path (relative to this file), model:NAME for a pulled model preset (tlr models list), or, for the large model, a server URL"),
   RemoteModelConfig,
   z
     .object({
-      path: z.string().describe("a GGUF path (relative to this file)"),
+      path: z.string().describe("a GGUF path (relative to this file), or model:NAME for a pulled model preset (tlr models list)"),
       threads: z.number().int().positive().optional().describe("CPU threads (default: 1 below 50M parameters, else the physical cores)"),
       contextSize: z.number().int().positive().optional(),
       gpu: z.enum(["auto", "false", "cuda", "vulkan", "metal"]).optional(),
@@ -56,7 +57,7 @@ const Dataset = z
 
 const Router = z
   .object({
-    kind: z.enum(ROUTER_KINDS as [string, ...string[]]),
+    kind: z.enum(ALL_ROUTER_KINDS as [string, ...string[]]),
     seed: z.number().int().optional().describe("seed of the random router"),
     file: z.string().optional().describe("a trained router's file, for learned router kinds (relative to this file)"),
     thresholds: z.array(z.number()).min(1).optional().describe("τ values: a token is routed when score < τ"),
@@ -125,6 +126,8 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
       throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
     }
     if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
+    if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
+    if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
   });
   return config;
 }

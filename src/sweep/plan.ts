@@ -4,6 +4,8 @@ import {subset} from "../data/subset.ts";
 import type {Example} from "../data/types.ts";
 import {inspectModelFile} from "../models/gguf.ts";
 import {pairPreset} from "../models/presets.ts";
+import {cachedModelPath} from "../models/pullModel.ts";
+import {routerNeeds} from "../routing/loadRouter.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
@@ -59,6 +61,8 @@ export interface RouterPlan {
   /** Fixed thresholds, or null when they come from calibration. */
   thresholds: number[] | null;
   targets: number[] | null;
+  /** The router reads the small model's hidden state (learned routers), so the small model loads with it. */
+  needsHidden?: boolean;
 }
 
 /** A config resolved into everything a sweep needs, checked before any model loads. */
@@ -93,14 +97,23 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       }
       plan = {name: p.name ?? p.preset, small: {path: preset.small}, large: {path: preset.large}};
     } else {
+      // "model:NAME" names a Hub-hosted model preset in the Hugging Face cache (tlr models pull NAME).
+      const path = (m: string) => (m.startsWith("model:") ? cachedModelPath(m.slice("model:".length)) : resolvePath(configFile, m));
       const model = (m: typeof p.small): ModelPlan | RemotePlan => {
-        if (typeof m === "string") return isUrl(m) ? {url: m, apiKeyEnv: "TLR_API_KEY"} : {path: resolvePath(configFile, m)};
+        if (typeof m === "string") return isUrl(m) ? {url: m, apiKeyEnv: "TLR_API_KEY"} : {path: path(m)};
         if ("url" in m) return {...m, apiKeyEnv: m.apiKeyEnv ?? "TLR_API_KEY"};
-        return {path: resolvePath(configFile, m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
+        return {path: path(m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
       };
-      const small = model(p.small);
+      let small: ModelPlan | RemotePlan;
+      let large: ModelPlan | RemotePlan;
+      try {
+        small = model(p.small);
+        large = model(p.large);
+      } catch (error) {
+        return field(`pairs[${i}]`, error);
+      }
       if (isRemotePlan(small)) field(`pairs[${i}].small`, new Error("the small model runs on the device: give a GGUF path, not a server URL"));
-      plan = {name: p.name, small: small as ModelPlan, large: model(p.large)};
+      plan = {name: p.name, small: small as ModelPlan, large};
     }
     if (pairs.some((q) => q.name === plan.name)) field(`pairs[${i}]`, new Error(`pair name "${plan.name}" is used twice`));
     for (const role of ["small", "large"] as const) {
@@ -145,6 +158,17 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       targets: r.targets ? [...r.targets].sort((a, b) => a - b) : null,
     };
   });
+  // Router files are read and checked against every pair's small model now, before any weights load.
+  for (const [i, r] of routers.entries()) {
+    if (r.file === undefined) continue;
+    try {
+      const needs = await routerNeeds(r, pairs.map((p) => p.small.path));
+      if (needs.topK > config.topK) throw new TlrError(`the router reads ${needs.topK} top log-probabilities but topK is ${config.topK}: raise topK`);
+      r.needsHidden = needs.hidden;
+    } catch (error) {
+      field(`routers[${i}].file`, error);
+    }
+  }
   const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
   return {config, configFile, configHash, pairs, datasets, routers};
 }

@@ -94,7 +94,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, config.topK, (w) => options.onInfo?.(`warning: ${w}`));
+    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden)}, (w) => options.onInfo?.(`warning: ${w}`));
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();
@@ -209,7 +209,7 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Sweep
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
-    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file});
+    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: worker.small.file.path});
     if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
     routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
   }

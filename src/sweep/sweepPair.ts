@@ -22,7 +22,9 @@ export interface SweepPair {
   dispose(): Promise<void>;
 }
 
-export async function openSweepPair(plan: PairPlan, topK: number, onWarning: (w: string) => void): Promise<SweepPair> {
+/** `hidden`: give the small model's predictions their hidden states (a learned router reads them). */
+export async function openSweepPair(plan: PairPlan, options: {topK: number; hidden: boolean}, onWarning: (w: string) => void): Promise<SweepPair> {
+  const {topK, hidden} = options;
   const extra: Worker[] = [];
   const disposeExtra = async () => {
     for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
@@ -31,7 +33,7 @@ export async function openSweepPair(plan: PairPlan, topK: number, onWarning: (w:
   const large = plan.large;
   if (isRemotePlan(large)) {
     const pair = await loadRemotePair({
-      small: {...plan.small, topK},
+      small: {...plan.small, topK, hidden},
       large: {url: large.url, protocol: large.protocol, apiKey: process.env[large.apiKeyEnv], topK, timeoutMs: large.timeoutMs, retry: large.retries === undefined ? undefined : {retries: large.retries}, maxInFlight: large.maxInFlight},
       onWarning,
     });
@@ -49,7 +51,7 @@ export async function openSweepPair(plan: PairPlan, topK: number, onWarning: (w:
       },
     };
   }
-  const pair = await loadPair({small: {...plan.small, topK}, large: {...large, topK}, onWarning});
+  const pair = await loadPair({small: {...plan.small, topK, hidden}, large: {...large, topK}, onWarning});
   return {
     tokenizer: pair.small.tokenizer,
     sharedVocabSize: pair.vocabulary.sharedSize,

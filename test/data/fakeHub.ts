@@ -3,7 +3,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from "node:http
 import type {AddressInfo} from "node:net";
 
 /**
- * A local HTTP server that answers like the Hugging Face Hub for one dataset repo: the routes
+ * A local HTTP server that answers like the Hugging Face Hub for one dataset or model repo: the routes
  * @huggingface/hub calls to resolve a revision (`/api/datasets/R/revision/REV`), list a tree
  * (`/api/datasets/R/tree/COMMIT/PATH`), describe paths (`POST /api/datasets/R/paths-info/COMMIT`)
  * and download a file (`/datasets/R/resolve/COMMIT/PATH`, with the Range probe). Files are
@@ -24,6 +24,10 @@ export interface FakeRepo {
   branches: Record<string, string>;
   /** Path in the repo → content. */
   files: Record<string, Uint8Array>;
+  /** "dataset" (default) or "model": models live at /api/models/R and /R/resolve. */
+  type?: "dataset" | "model";
+  /** Path → bytes served instead of `files[path]`, whose metadata (size, sha256) the Hub still reports: a download damaged on the way. */
+  corrupt?: Record<string, Uint8Array>;
 }
 
 export const commitId = (seed: string) => createHash("sha1").update(seed).digest("hex");
@@ -45,7 +49,10 @@ export async function startFakeHub(repo: FakeRepo): Promise<FakeHub> {
     res.writeHead(404, {"Content-Type": "application/json", "X-Error-Code": "EntryNotFound"});
     res.end(JSON.stringify({error: "Entry not found"}));
   };
-  const base = `/api/datasets/${repo.repo}`;
+  const model = repo.type === "model";
+  const base = `/api/${model ? "models" : "datasets"}/${repo.repo}`;
+  // Branch names resolve to their commit wherever a revision is accepted (as on the Hub).
+  const commitOf = (revision: string) => repo.branches[revision] ?? (commits.has(revision) ? revision : undefined);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, "http://x");
@@ -65,19 +72,20 @@ export async function startFakeHub(repo: FakeRepo): Promise<FakeHub> {
       return json(res, 200, entries);
     }
     if (req.method === "POST" && path.startsWith(`${base}/paths-info/`)) {
-      const commit = decodeURIComponent(path.slice(`${base}/paths-info/`.length));
+      const commit = commitOf(decodeURIComponent(path.slice(`${base}/paths-info/`.length)));
       let body = "";
       for await (const chunk of req) body += chunk;
       const {paths} = JSON.parse(body) as {paths: string[]};
-      if (!commits.has(commit)) return json(res, 404, {error: "Revision Not Found"});
+      if (!commit) return json(res, 404, {error: "Revision Not Found"});
       return json(res, 200, paths.filter((p) => repo.files[p]).map((p) => entry(p, commit)));
     }
-    const resolve = `/datasets/${repo.repo}/resolve/`;
+    const resolve = `${model ? "" : "/datasets"}/${repo.repo}/resolve/`;
     if (req.method === "GET" && path.startsWith(resolve)) {
       const [commit, ...rest] = path.slice(resolve.length).split("/");
-      const data = repo.files[rest.join("/")];
-      if (!commits.has(decodeURIComponent(commit!)) || !data) return notFound(res);
-      const headers = {"Content-Type": "application/octet-stream", ETag: `"${sha256(data)}"`, "X-Linked-ETag": `"${sha256(data)}"`, "X-Linked-Size": String(data.length)};
+      const described = repo.files[rest.join("/")];
+      if (!commitOf(decodeURIComponent(commit!)) || !described) return notFound(res);
+      const data = repo.corrupt?.[rest.join("/")] ?? described;
+      const headers = {"Content-Type": "application/octet-stream", ETag: `"${sha256(described)}"`, "X-Linked-ETag": `"${sha256(described)}"`, "X-Linked-Size": String(described.length)};
       if (req.headers.range === "bytes=0-0") {
         res.writeHead(206, {...headers, "Content-Range": `bytes 0-0/${data.length}`, "Content-Length": "1"});
         return void res.end(Buffer.from(data.subarray(0, 1)));
