@@ -36,10 +36,20 @@ export function parameterCount(s: SyntheticShape, vocab: number): number {
   return vocab * s.dim * 2 + s.layers * (4 * s.dim * s.dim + 3 * s.dim * s.hidden + 2 * s.dim) + s.dim;
 }
 
-export async function writeSyntheticGguf(path: string, shape: SyntheticShape, donorPath: string, seed = 1): Promise<number> {
-  const tk = (await readGgufFileInfo(donorPath, {logWarnings: false})).metadata.tokenizer.ggml as unknown as {
-    tokens: string[]; scores: number[]; token_type: number[];
-  };
+/** A SentencePiece-style vocabulary of `size` tokens: <unk>, <s>, </s>, the 256 byte tokens, then "t259"… */
+export function syntheticVocabulary(size: number): {tokens: string[]; scores: number[]; token_type: number[]} {
+  const tokens = ["<unk>", "<s>", "</s>", ...Array.from({length: 256}, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`)];
+  while (tokens.length < size) tokens.push(`t${tokens.length}`);
+  const token_type = tokens.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1));
+  return {tokens, scores: tokens.map(() => 0), token_type};
+}
+
+/** `donor`: a GGUF whose tokenizer to copy, or a vocabulary size to synthesize. */
+export async function writeSyntheticGguf(path: string, shape: SyntheticShape, donor: string | number, seed = 1): Promise<number> {
+  const tk =
+    typeof donor === "number"
+      ? syntheticVocabulary(donor)
+      : ((await readGgufFileInfo(donor, {logWarnings: false})).metadata.tokenizer.ggml as unknown as {tokens: string[]; scores: number[]; token_type: number[]});
   const vocab = tk.tokens.length;
   const {dim, layers, heads, hidden} = shape;
   const tensors: [string, number[]][] = [["token_embd.weight", [dim, vocab]]];

@@ -32,6 +32,7 @@ interface GenerateFlags {
   contextSize?: number;
   topK: number;
   entropy: "exact" | "top-k";
+  features: "full" | "max-prob";
   gpu: string;
   rtt: number;
   upMbps: number;
@@ -72,6 +73,7 @@ export function generateCommand(io: CliIO): Command {
     .option("--large-threads <n>", "CPU threads of the large model (same default)", parsePositiveInt)
     .option("--context-size <n>", "context size of both models (default: training context, at most 4096)", parsePositiveInt)
     .option("--top-k <k>", "top log-probabilities kept per step", parsePositiveInt, 10)
+    .addOption(new Option("--features <mode>", "full: the small model's top-K, margin and entropy each step; max-prob: only its max-probability (no vocabulary sort: faithful latency)").choices(["full", "max-prob"]).default("full"))
     .addOption(new Option("--entropy <mode>", "entropy over the whole vocabulary (exact, slower) or a top-K lower-bound estimate").choices(["top-k", "exact"]).default("top-k"))
     .addOption(new Option("--gpu <kind>", "GPU backend").choices(["auto", "false", "cuda", "vulkan", "metal"]).default("auto"))
     .option("--rtt <ms>", "simulated network round trip per routed token", parseNumber, DEFAULT_NETWORK.rttMs)
@@ -101,10 +103,13 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
+  if (flags.features === "max-prob" && router.needsDistribution) {
+    throw new TlrError(`router ${router.name} reads the small model's top-K, margin or entropy, which --features max-prob does not compute: use --features full`);
+  }
   const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
   const onWarning = (w: string) => io.stderr.write(`tlr: warning: ${w}\n`);
   // A learned router may read the hidden state and more top log-probabilities than --top-k.
-  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: flags.small, threads: flags.smallThreads, hidden: router.needsHidden};
+  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: flags.small, threads: flags.smallThreads, hidden: router.needsHidden, features: flags.features};
   const pair = isModelUrl(flags.large)
     ? await loadRemotePair({
         small,

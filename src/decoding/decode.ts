@@ -74,7 +74,8 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     const s = await small.next(transcript);
     const peek = router.peeksLarge ? await large.next(transcript) : undefined;
     const routerStart = performance.now();
-    const score = await router.score({step, key, small: s.prediction, large: peek?.prediction});
+    const scored = router.score({step, key, small: s.prediction, large: peek?.prediction});
+    const score = typeof scored === "number" ? scored : await scored; // no microtask for synchronous routers
     const routerMs = performance.now() - routerStart;
     const routed = routes(score, threshold);
     const l = routed ? (peek ?? (await large.next(transcript))) : peek;

@@ -89,7 +89,8 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
       const s = await small.next(transcript);
       const peek = router.peeksLarge ? await large.next(transcript, {cuts}) : undefined;
       const routerStart = performance.now();
-      const score = await router.score({step, key, small: s.prediction, large: peek?.prediction});
+      const scored = router.score({step, key, small: s.prediction, large: peek?.prediction});
+      const score = typeof scored === "number" ? scored : await scored; // no microtask for synchronous routers
       const routerMs = performance.now() - routerStart;
       const anyRouted = group.members.some((m) => routes(score, m.threshold));
       const l = anyRouted ? (peek ?? (await large.next(transcript, {cuts}))) : peek;

@@ -26,6 +26,15 @@ export interface LocalModelOptions {
    * step for a 260K-parameter model with 512 tokens, ~50 ms per step at a 152k vocabulary).
    */
   entropy?: "exact" | "top-k";
+  /**
+   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. Any top-K makes
+   * node-llama-cpp sort the whole vocabulary each step: ~1 µs per token of vocabulary, 10 ms at
+   * 152k (+78% of a step of an 81M-parameter model, bench/features.ts). "max-prob": only the
+   * greedy token and its exact probability (no sort: +5%; it agrees with "full" to ~1e-5, the
+   * native float32 sum running in another order); `top` holds just the greedy token and margin
+   * and entropy are NaN. For latency-faithful runs of routers that read only max-prob.
+   */
+  features?: "full" | "max-prob";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
   gpu?: GpuSetting;
   /** How messages name this model ("small model", "large model"). Default "model". */
@@ -53,6 +62,14 @@ export function defaultThreads(parameters: number, cores = physicalCores()): num
 
 const DEFAULT_CONTEXT_CAP = 4096;
 
+/** The exact max-probability without a vocabulary sort: the native side scans for the max and sums Z. */
+const LEAN_REQUEST = {token: true, totalLogitWeight: true, logits: {filter: {tokens: [] as Token[], includeMax: true}}};
+
+function maxProbOnly(token: number, totalLogitWeight: number): Prediction {
+  const maxProb = 1 / totalLogitWeight;
+  return {token, top: [{id: token, logprob: -Math.log(totalLogitWeight)}], maxProb, margin: Number.NaN, entropy: Number.NaN, entropyExact: false};
+}
+
 /** A GGUF model evaluated in-process by node-llama-cpp, holding one KV-cached sequence. */
 export class LocalModel implements TokenModel {
   readonly info: ModelInfo;
@@ -66,13 +83,16 @@ export class LocalModel implements TokenModel {
   private readonly sequence: LlamaContextSequence;
   private readonly topK: number;
   private readonly exactEntropy: boolean;
-  private readonly generateNext;
+  private readonly lean: boolean;
+  private readonly generateNext: object;
   /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
   readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
   private held: Token[] = [];
   /** The KV state as evaluation batches: each segment's end and the prediction made there (see schedule.ts). */
   private segments: {end: number; prediction: Prediction}[] = [];
+  /** `segments[i].end`, kept alongside so planning a step allocates nothing in the common case. */
+  private ends: number[] = [];
 
   private readonly options: LocalModelOptions;
 
@@ -94,7 +114,8 @@ export class LocalModel implements TokenModel {
     this.hidden = options.hidden ?? false;
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
     this.exactEntropy = options.entropy === "exact";
-    this.generateNext = {
+    this.lean = options.features === "max-prob";
+    this.generateNext = this.lean ? LEAN_REQUEST : {
       token: true,
       totalLogitWeight: true,
       logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}},
@@ -145,7 +166,7 @@ export class LocalModel implements TokenModel {
     if (n > this.info.contextSize) {
       throw new ContextFullError(`${this.info.name}: transcript of ${n} tokens exceeds the context of ${this.info.contextSize} tokens`);
     }
-    const plan = planEvaluation(this.held, this.segments.map((s) => s.end), transcript, options.cuts);
+    const plan = planEvaluation(this.held, this.ends, transcript, options.cuts);
     if (plan.evaluate.length === 0) {
       const k = plan.keepSegments;
       const evaluated = this.segments[k - 1]!.end - (k > 1 ? this.segments[k - 2]!.end : 0);
@@ -164,6 +185,7 @@ export class LocalModel implements TokenModel {
         this.held.length = plan.keepLength;
       }
       this.segments.length = plan.keepSegments;
+      this.ends.length = plan.keepSegments;
       for (const end of plan.evaluate) {
         segmentStart = performance.now();
         const pending = transcript.slice(this.held.length, end);
@@ -172,13 +194,14 @@ export class LocalModel implements TokenModel {
         const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
         for (const id of pending) this.held.push(id);
         const next = out[last]?.next;
-        if (next?.token == null || !next.logits || next.totalLogitWeight === undefined) {
+        if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
           throw new Error("node-llama-cpp returned no next-token logits");
         }
-        const prediction = featuresFromLogits(next.token, next.logits, next.totalLogitWeight, this.topK, this.exactEntropy);
+        const prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
         // Read at once: the next evaluation on this context overwrites it.
         if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
         this.segments.push({end, prediction});
+        this.ends.push(end);
       }
     } catch (error) {
       // Resynchronise with the real state; its batch history is unknown, so no segment is trusted.
@@ -198,7 +221,7 @@ export class LocalModel implements TokenModel {
 
   /** Ends of the evaluation batches the KV state holds (see models/schedule.ts). */
   get batchEnds(): number[] {
-    return this.segments.map((s) => s.end);
+    return [...this.ends];
   }
 
   /**
@@ -214,6 +237,7 @@ export class LocalModel implements TokenModel {
     await this.sequence.clearHistory();
     this.held = [];
     this.segments = [];
+    this.ends = [];
   }
 
   async dispose(): Promise<void> {

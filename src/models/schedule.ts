@@ -35,6 +35,8 @@ export function planEvaluation(
 ): EvaluationPlan {
   const n = transcript.length;
   const common = commonPrefixLength(held, transcript);
+  // Append-only decoding, the common case: everything held stays, the rest is one new batch.
+  if (!cuts && common === held.length && held.length < n) return {keepSegments: heldEnds.length, keepLength: held.length, evaluate: [n]};
   let required: number[];
   if (cuts) {
     let last = 0;

@@ -30,6 +30,11 @@ export interface Router {
   readonly needsHidden?: boolean;
   /** The fewest top log-probabilities per prediction the score reads (learned routers). */
   readonly needsTopK?: number;
+  /**
+   * True when the score reads the small model's distribution beyond its top token and
+   * max-probability (top-K, margin, entropy), which the lean feature mode does not compute.
+   */
+  readonly needsDistribution?: boolean;
   /** A number, or a promise of one for routers that run outside JavaScript (ONNX). */
   score(input: RouterInput): number | Promise<number>;
 }

@@ -45,6 +45,8 @@ export async function loadRouter(ref: RouterRef, options: LoadRouterOptions = {}
 export interface RouterNeeds {
   hidden: boolean;
   topK: number;
+  /** Reads more of the distribution than the top token and max-probability (see `Router.needsDistribution`). */
+  distribution: boolean;
 }
 
 /**
@@ -53,9 +55,10 @@ export interface RouterNeeds {
  * choose how to load the small model before any weights load.
  */
 export async function routerNeeds(ref: RouterRef, smallModels: readonly string[] = []): Promise<RouterNeeds> {
-  if (!isLearnedRouterKind(ref.kind) || ref.file === undefined) return {hidden: false, topK: 0};
+  if (!isLearnedRouterKind(ref.kind) || ref.file === undefined) return {hidden: false, topK: 0, distribution: ref.kind === "margin" || ref.kind === "neg-entropy"};
   const file = readRouterFile(ref.file);
   if (file.kind !== ref.kind) throw new TlrError(`router file ${ref.file} holds a ${file.kind} router, not ${ref.kind}: name it as kind ${file.kind}`);
   for (const model of smallModels) await checkRouterModel(file, ref.file, model);
-  return {hidden: file.features.hidden, topK: file.features.topLogprobs};
+  const f = file.features;
+  return {hidden: f.hidden, topK: f.topLogprobs, distribution: f.topLogprobs > 0 || f.entropy || f.margin};
 }

@@ -21,18 +21,19 @@ export interface BuiltinRouter extends Router {
 
 type Factory = (spec: RouterSpec) => BuiltinRouter;
 
-const simple = (kind: RouterKind, description: string, score: (input: RouterInput) => number): Factory => () => ({
+const simple = (kind: RouterKind, description: string, score: (input: RouterInput) => number, needsDistribution = false): Factory => () => ({
   kind,
   name: kind,
   description,
   peeksLarge: false,
+  needsDistribution,
   score,
 });
 
 const FACTORIES: Record<RouterKind, Factory> = {
   "max-prob": simple("max-prob", "the small model's top-1 probability; routes when below τ (τ in [0, 1])", (i) => i.small.maxProb),
-  margin: simple("margin", "top-1 minus top-2 probability of the small model; routes when below τ (τ in [0, 1])", (i) => i.small.margin),
-  "neg-entropy": simple("neg-entropy", "minus the small model's next-token entropy in nats; routes when below τ (τ ≤ 0)", (i) => -i.small.entropy),
+  margin: simple("margin", "top-1 minus top-2 probability of the small model; routes when below τ (τ in [0, 1])", (i) => i.small.margin, true),
+  "neg-entropy": simple("neg-entropy", "minus the small model's next-token entropy in nats; routes when below τ (τ ≤ 0)", (i) => -i.small.entropy, true),
   random: (spec) => {
     const seed = spec.kind === "random" ? (spec.seed ?? 0) : 0;
     if (!Number.isInteger(seed)) throw new TlrError(`router random: seed must be an integer, got ${seed}`);

@@ -84,6 +84,10 @@ export const ExperimentSchema = z
     maxTokens: z.number().int().positive().default(100),
     stop: z.array(z.string()).optional().describe("stop strings besides EOS"),
     topK: z.number().int().positive().default(10).describe("top log-probabilities kept per token"),
+    features: z
+      .enum(["full", "max-prob"])
+      .default("full")
+      .describe('"full": the small model\'s top-K, margin and entropy each step (a vocabulary sort: ~10 ms a step at 152k tokens); "max-prob": only its max-probability, for latency-faithful runs of routers that read nothing else'),
     network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
     calibration: Calibration.default({limit: 50, seed: 0}),
     out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),

@@ -160,13 +160,16 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
   });
   // Router files are read and checked against every pair's small model now, before any weights load.
   for (const [i, r] of routers.entries()) {
-    if (r.file === undefined) continue;
+    let needs;
     try {
-      const needs = await routerNeeds(r, pairs.map((p) => p.small.path));
+      needs = await routerNeeds(r, pairs.map((p) => p.small.path));
       if (needs.topK > config.topK) throw new TlrError(`the router reads ${needs.topK} top log-probabilities but topK is ${config.topK}: raise topK`);
-      r.needsHidden = needs.hidden;
     } catch (error) {
-      field(`routers[${i}].file`, error);
+      return field(`routers[${i}].file`, error);
+    }
+    r.needsHidden = needs.hidden;
+    if (needs.distribution && config.features === "max-prob") {
+      field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's top-K, margin or entropy, which features "max-prob" does not compute: use features "full"`));
     }
   }
   const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");

@@ -94,7 +94,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden)}, (w) => options.onInfo?.(`warning: ${w}`));
+    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}, (w) => options.onInfo?.(`warning: ${w}`));
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();

@@ -23,8 +23,8 @@ export interface SweepPair {
 }
 
 /** `hidden`: give the small model's predictions their hidden states (a learned router reads them). */
-export async function openSweepPair(plan: PairPlan, options: {topK: number; hidden: boolean}, onWarning: (w: string) => void): Promise<SweepPair> {
-  const {topK, hidden} = options;
+export async function openSweepPair(plan: PairPlan, options: {topK: number; hidden: boolean; features: "full" | "max-prob"}, onWarning: (w: string) => void): Promise<SweepPair> {
+  const {topK, hidden, features} = options;
   const extra: Worker[] = [];
   const disposeExtra = async () => {
     for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
@@ -33,7 +33,7 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
   const large = plan.large;
   if (isRemotePlan(large)) {
     const pair = await loadRemotePair({
-      small: {...plan.small, topK, hidden},
+      small: {...plan.small, topK, hidden, features},
       large: {url: large.url, protocol: large.protocol, apiKey: process.env[large.apiKeyEnv], topK, timeoutMs: large.timeoutMs, retry: large.retries === undefined ? undefined : {retries: large.retries}, maxInFlight: large.maxInFlight},
       onWarning,
     });
@@ -51,7 +51,7 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
       },
     };
   }
-  const pair = await loadPair({small: {...plan.small, topK, hidden}, large: {...large, topK}, onWarning});
+  const pair = await loadPair({small: {...plan.small, topK, hidden, features}, large: {...large, topK}, onWarning});
   return {
     tokenizer: pair.small.tokenizer,
     sharedVocabSize: pair.vocabulary.sharedSize,

@@ -93,6 +93,11 @@ describe("tlr generate", () => {
       expectOneLineError(run, /unknown router "psychic": use one of max-prob, margin, neg-entropy, random, always-small, always-large, oracle/);
     });
 
+    it("lean features with a router that reads the distribution", async () => {
+      const run = await tlr(["generate", ...pairArgs(), "--router", "neg-entropy", "--threshold", "-1", "--features", "max-prob", "--prompt", "x"]);
+      expectOneLineError(run, /router neg-entropy reads the small model's top-K, margin or entropy, which --features max-prob does not compute: use --features full/);
+    });
+
     it("a router that needs a threshold without one", async () => {
       const run = await tlr(["generate", ...pairArgs(), "--router", "max-prob", "--prompt", "x"]);
       expectOneLineError(run, /router max-prob needs --threshold/);

@@ -64,3 +64,33 @@ describe("batch schedules on a real model", () => {
     expect(branch.fromState).toBe(false);
   });
 });
+
+describe("lean features (max-prob only)", () => {
+  it("give the same tokens and max-probability as full features (to float32 summation order), with NaN margin and entropy", async () => {
+    const {createRouter, decode} = await import("../../src/index.ts");
+    const lean = await LocalModel.load({path, gpu: false, features: "max-prob"});
+    const large = await LocalModel.load({path: `${repoRoot}/models/toy-arith/toy-arith-large.gguf`, gpu: false});
+    try {
+      const prompt = encodePrompt(a.tokenizer, "Question: What is 453 - 99?\nChoices:\nA. 354\nB. 344\nC. 254\nD. 464\nE. 353\nAnswer:");
+      const run = (small: LocalModel) => decode({prompt, small, large, tokenizer: a.tokenizer, router: createRouter("max-prob"), threshold: 0.99, maxTokens: 200});
+      await a.reset();
+      await large.reset();
+      const full = await run(a);
+      await large.reset();
+      const thin = await run(lean);
+      expect(thin.generated).toEqual(full.generated);
+      expect(thin.records.map((r) => r.source)).toEqual(full.records.map((r) => r.source));
+      expect(thin.stats.largeTokens).toBeGreaterThan(0);
+      thin.records.forEach((r, i) => {
+        // The native side sums exp(l − max) unsorted here, sorted there: float32 order effects only.
+        expect(Math.abs(r.small.maxProb - full.records[i]!.small.maxProb)).toBeLessThan(1e-4);
+        expect(r.small.top).toEqual([{id: r.small.token, logprob: Math.log(r.small.maxProb)}].map((t) => ({...t, logprob: expect.closeTo(t.logprob, 12)})));
+        expect(r.small.margin).toBeNaN();
+        expect(r.small.entropy).toBeNaN();
+      });
+    } finally {
+      await lean.dispose();
+      await large.dispose();
+    }
+  });
+});

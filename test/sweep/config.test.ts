@@ -43,6 +43,13 @@ describe("experiment configs", () => {
     await expect(plan({...base, datasets: [{name: "no_such_dataset"}]})).rejects.toThrow(/datasets\[0\]/);
   });
 
+  it("refuses lean features for a router that reads the distribution, naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tlr-cfg-"));
+    const config = {...base, features: "max-prob", routers: [{kind: "max-prob", thresholds: [0.5]}, {kind: "margin", thresholds: [0.2]}]};
+    await expect(planSweep(parse(config), join(dir, "exp.json"))).rejects.toThrow(/exp.json: routers\[1\]: router margin reads the small model's top-K, margin or entropy, which features "max-prob" does not compute/);
+    await expect(planSweep(parse({...config, routers: [config.routers[0]]}), join(dir, "exp.json"))).resolves.toBeDefined();
+  });
+
   it("publishes a JSON Schema generated from the validator (experiments/schema.json is current)", () => {
     const committed = JSON.parse(readFileSync(join(repoRoot, "experiments/schema.json"), "utf8"));
     expect(committed).toEqual(experimentJsonSchema());

@@ -41,6 +41,7 @@ export async function createLearnedRouter(file: RouterFile, path: string): Promi
     peeksLarge: false,
     needsHidden: features.hidden,
     needsTopK: features.topLogprobs,
+    needsDistribution: features.topLogprobs > 0 || features.entropy || features.margin,
   };
   const buffer = new Float32Array(featureDimension(features, model.hiddenSize));
   if (file.kind === "onnx") {
