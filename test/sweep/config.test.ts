@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
@@ -57,7 +57,9 @@ describe("experiment configs", () => {
   });
 
   it("every config in experiments/ is valid", () => {
-    for (const f of ["quickstart.json"]) expect(() => loadExperiment(join(repoRoot, "experiments", f))).not.toThrow();
+    const configs = readdirSync(join(repoRoot, "experiments")).filter((f) => f.endsWith(".json") && f !== "schema.json");
+    expect(configs.length).toBeGreaterThanOrEqual(4);
+    for (const f of configs) expect(() => loadExperiment(join(repoRoot, "experiments", f)), f).not.toThrow();
   });
 
   it("tlr sweep: a config error is one line naming the field, exit code 2", async () => {
