@@ -1,11 +1,47 @@
-import {closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync} from "node:fs";
-import {tableFromIPC, tableToIPC, type Table} from "apache-arrow";
+import {closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from "node:fs";
+import {RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
 
 /** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file. */
 export function writeArrowFile(path: string, table: Table): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, tableToIPC(table, "file"));
+  renameSync(tmp, path);
+}
+
+/**
+ * Writes an Arrow IPC file batch by batch, atomically like `writeArrowFile`: each batch's bytes
+ * go to disk before the next is encoded, so memory stays at one batch however large the file
+ * (`tableToIPC` would hold the whole encoded file, and a copy while joining it). Same bytes
+ * format as `writeArrowFile`: one record batch per input batch.
+ */
+export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  const writer = new RecordBatchFileWriter();
+  writer.reset(undefined, schema);
+  // The writer queues its output until read: this loop writes each chunk as it is produced.
+  const drained = (async () => {
+    for await (const chunk of writer) {
+      for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
+    }
+  })();
+  try {
+    for (const batch of batches) {
+      writer.write(batch);
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
+    }
+    writer.finish();
+    writer.close();
+    await drained;
+  } catch (error) {
+    writer.abort(error);
+    await drained.catch(() => undefined); // stopped before the file is closed
+    closeSync(fd);
+    rmSync(tmp, {force: true});
+    throw error;
+  }
+  closeSync(fd);
   renameSync(tmp, path);
 }
 

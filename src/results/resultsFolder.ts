@@ -2,7 +2,7 @@ import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {RecordBatch, Schema, Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
-import {checkArrowFile, readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {checkArrowFile, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
@@ -69,21 +69,24 @@ export interface Results {
 
 /**
  * Writes the three results files. Token rows come as objects or as Arrow tables with the token
- * columns (slices of parts, concatenated without copying rows into objects).
+ * columns (slices of parts, written batch by batch without copying rows into objects or holding
+ * the encoded file in memory).
  */
-export function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[] | Table[]}, meta: ResultsMetadata): void {
+export async function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[] | Table[]}, meta: ResultsMetadata): Promise<void> {
   const map = metadataMap(meta);
-  const tokens = rows.tokens.length > 0 && rows.tokens[0] instanceof Table ? concatTables(rows.tokens as Table[], map) : buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map);
+  const tokensFile = join(dir, RESULT_FILES.tokens);
+  if (rows.tokens.length > 0 && rows.tokens[0] instanceof Table) {
+    const tables = rows.tokens as Table[];
+    const schema = new Schema(tables[0]!.schema.fields, map);
+    await writeArrowFileStreaming(tokensFile, schema, (function* () {
+      for (const t of tables) for (const b of t.batches) yield new RecordBatch(schema, b.data);
+    })());
+  } else {
+    writeArrowFile(tokensFile, buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map));
+  }
   // Summary last: a folder with a summary has all three files.
-  writeArrowFile(join(dir, RESULT_FILES.tokens), tokens);
   writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map));
   writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map));
-}
-
-/** Tables with the same columns as one table with `metadata`, sharing their buffers. */
-function concatTables(tables: readonly Table[], metadata: Map<string, string>): Table {
-  const schema = new Schema(tables[0]!.schema.fields, metadata);
-  return new Table(schema, tables.flatMap((t) => t.batches.map((b) => new RecordBatch(schema, b.data))));
 }
 
 /**

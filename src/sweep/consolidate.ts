@@ -1,11 +1,12 @@
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
-import {writeResults} from "../results/resultsFolder.ts";
-import {RESULTS_SCHEMA_VERSION, type QuestionRow, type SummaryRow} from "../results/schema.ts";
+import {readResults, writeResults} from "../results/resultsFolder.ts";
+import {RESULT_FILES, RESULTS_SCHEMA_VERSION, type SummaryRow} from "../results/schema.ts";
 import {summarize} from "../results/summarize.ts";
 import {TlrError} from "../util/errors.ts";
 import type {ExperimentConfig} from "./config.ts";
 import {readFinished, removeParts} from "./finished.ts";
+import {partNames} from "./parts.ts";
 import type {Shard} from "./shard.ts";
 
 /** DIR/sweep.json: which config (and shard) a results folder belongs to, and what it resolved to. */
@@ -33,10 +34,12 @@ export function readSweepState(dir: string): SweepState {
  * parts written since), then deletes the parts they now include: rows ordered by pair and dataset (config order),
  * question index, then the order each question's runs were written in (baselines, then the
  * routers as configured, thresholds ascending), so the files do not depend on how the sweep was
- * interrupted, sharded or parallelised.
+ * interrupted, sharded or parallelised. With no parts to fold in, the results files are already
+ * whole and are left as they are (a finished sweep run again rewrites nothing).
  */
-export function consolidate(dir: string): SummaryRow[] {
+export async function consolidate(dir: string): Promise<SummaryRow[]> {
   const state = readSweepState(dir);
+  if (partNames(dir).length === 0 && Object.values(RESULT_FILES).every((f) => existsSync(join(dir, f)))) return readResults(dir).summary;
   const {questions, tokenRuns, provenance, partFiles} = readFinished(dir, {tokens: true});
   const pairOrder = new Map(state.pairs.map((p, i) => [p, i]));
   const datasetOrder = new Map(state.datasets.map((d, i) => [d.name, i]));
@@ -51,7 +54,7 @@ export function consolidate(dir: string): SummaryRow[] {
   tokenRuns.sort(byQuestion);
   const summary = summarize(questions);
   const unique = (xs: unknown[]) => [...new Map(xs.map((x) => [JSON.stringify(x), x])).values()];
-  writeResults(dir, {summary, questions, tokens: tokenRuns.map((r) => r.rows)}, {
+  await writeResults(dir, {summary, questions, tokens: tokenRuns.map((r) => r.rows)}, {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     config: state.config,
     models: Object.assign({}, ...provenance.map((p) => p.models)),

@@ -12,7 +12,7 @@ import {PARTS_DIR} from "./parts.ts";
  * consolidation then keeps each question once and rebuilds the results files. Returns the merged
  * summary and which shards were present or missing.
  */
-export function mergeSweeps(dirs: readonly string[], out: string): {summary: SummaryRow[]; shards: string[]; missing: string[]} {
+export async function mergeSweeps(dirs: readonly string[], out: string): Promise<{summary: SummaryRow[]; shards: string[]; missing: string[]}> {
   if (dirs.length === 0) throw new TlrError("tlr merge needs at least one results folder");
   const states = dirs.map((d) => readSweepState(d));
   const first = states[0]!;
@@ -38,7 +38,7 @@ export function mergeSweeps(dirs: readonly string[], out: string): {summary: Sum
     for (const f of [...files.filter((f) => f.endsWith(".tokens.arrow")), ...files.filter((f) => f.endsWith(".questions.arrow"))]) copyFileSync(join(from, f), join(parts, f));
   }
   writeFileSync(join(out, "sweep.json"), JSON.stringify({...first, shard: null}, null, 2) + "\n");
-  const summary = consolidate(out);
+  const summary = await consolidate(out);
   const shards = states.filter((s) => s.shard).map((s) => `${s.shard!.index}/${s.shard!.count}`);
   const count = states.find((s) => s.shard)?.shard?.count;
   const missing = count ? Array.from({length: count}, (_, i) => `${i + 1}/${count}`).filter((s) => !shards.includes(s)) : [];

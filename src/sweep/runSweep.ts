@@ -142,7 +142,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     }
   }
 
-  const summary = consolidate(out);
+  const summary = await consolidate(out);
   return {out, summary, ran: finished, resumed};
 }
 

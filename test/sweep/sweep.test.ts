@@ -1,5 +1,5 @@
 import {spawn} from "node:child_process";
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import pl from "nodejs-polars";
@@ -141,6 +141,18 @@ describe("tlr sweep on the toy pair", () => {
     expect(rerun.stdout).toMatch(/\(0 questions run, 20 resumed\)/);
     expectSameResults(readResults(dir, {tokens: true}), whole);
     expect(partCount(dir)).toBe(0);
+  });
+
+  it("a finished sweep run again rewrites nothing and prints the same tables", async () => {
+    const dir = join(root, "finished");
+    await tlr(["merge", join(root, "whole"), "--out", dir]);
+    const stamp = () => ["summary.arrow", "questions.arrow", "tokens.arrow"].map((f) => statSync(join(dir, f)).mtimeMs);
+    const before = stamp();
+    const rerun = await tlr(["sweep", configFile, "--out", dir]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/\(0 questions run, 20 resumed\)/);
+    expect(stamp()).toEqual(before);
+    expectSameResults(readResults(dir, {tokens: true}), whole);
   });
 
   it("refuses to resume a folder with another config", async () => {
