@@ -10,31 +10,17 @@ export type PlotRole = "small-only" | "large-only" | "oracle" | "router";
  * bytes) plus the run it belongs to and its role. Specs format units on their axes, so the data
  * inlined in a spec or a report is exactly what the results folder holds.
  */
-export interface PlotRow {
+/** The summary columns a plot row carries unchanged. */
+const KEPT = ["router", "routerKind", "threshold", "target", "questions", "accuracy", "accuracyLow", "accuracyHigh", "uploadFraction", "largeCallsPerQuestion", "bytesUpPerQuestion", "bytesDownPerQuestion", "ttftMs", "tbtMs", "smallMs", "commLargeMs", "totalMs"] as const;
+
+export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
   /** The run (results folder × dataset × pair) the row belongs to, as legends and facets name it. */
   run: string;
   role: PlotRole;
-  router: string;
-  routerKind: string;
-  threshold: number;
   /** τ as points are labelled: up to 4 significant digits; "—" for the baselines. */
   tau: string;
-  target: number | null;
-  questions: number;
-  accuracy: number;
-  accuracyLow: number;
-  accuracyHigh: number;
-  uploadFraction: number;
-  largeCallsPerQuestion: number;
-  bytesUpPerQuestion: number;
-  bytesDownPerQuestion: number;
-  ttftMs: number;
-  tbtMs: number;
-  smallMs: number;
-  commLargeMs: number;
   /** The rest of the overall time: router scoring (total − SLM − comm + LLM). */
   routerMs: number;
-  totalMs: number;
 }
 
 export function roleOf(row: SummaryRow): PlotRole {
@@ -57,25 +43,9 @@ export function plotRows(results: readonly Results[]): PlotRow[] {
     r.summary.map((s): PlotRow => ({
       run: labels[i]!(s),
       role: roleOf(s),
-      router: s.router,
-      routerKind: s.routerKind,
-      threshold: s.threshold,
+      ...(Object.fromEntries(KEPT.map((k) => [k, s[k]])) as Pick<SummaryRow, (typeof KEPT)[number]>),
       tau: tauLabel(s),
-      target: s.target,
-      questions: s.questions,
-      accuracy: s.accuracy,
-      accuracyLow: s.accuracyLow,
-      accuracyHigh: s.accuracyHigh,
-      uploadFraction: s.uploadFraction,
-      largeCallsPerQuestion: s.largeCallsPerQuestion,
-      bytesUpPerQuestion: s.bytesUpPerQuestion,
-      bytesDownPerQuestion: s.bytesDownPerQuestion,
-      ttftMs: s.ttftMs,
-      tbtMs: s.tbtMs,
-      smallMs: s.smallMs,
-      commLargeMs: s.commLargeMs,
       routerMs: Math.max(0, s.totalMs - s.smallMs - s.commLargeMs),
-      totalMs: s.totalMs,
     })),
   );
 }

@@ -1,4 +1,8 @@
+import type {TokenRecord} from "../decoding/types.ts";
 import type {Column} from "./columns.ts";
+
+/** The per-token counts, times and bytes a results row keeps unchanged from its `TokenRecord`. */
+type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
 
 /** Bumped when a column changes meaning or type; readers refuse other versions. */
 export const RESULTS_SCHEMA_VERSION = "1";
@@ -51,7 +55,8 @@ export interface QuestionRow extends RunKey {
   error: string | null;
 }
 
-export interface TokenRow {
+/** A token record as a results row (its costs and clock fields kept as the decoder recorded them). */
+export interface TokenRow extends Pick<TokenRecord, TokenRecordCosts> {
   dataset: string;
   pair: string;
   router: string;
@@ -70,16 +75,6 @@ export interface TokenRow {
   smallTopLogprobs: number[];
   largeToken: number | null;
   largeMaxProb: number | null;
-  smallEvaluated: number;
-  largeEvaluated: number;
-  smallMs: number;
-  largeMs: number;
-  probeMs: number;
-  routerMs: number;
-  netMs: number;
-  bytesUp: number;
-  bytesDown: number;
-  tMs: number;
 }
 
 export interface SummaryRow extends RunKey {
