@@ -84,7 +84,7 @@ async function calibrate(): Promise<number> {
   const scores: number[] = [];
   for (const text of prompts()) {
     const r = await decode({prompt: encodePrompt(pair.small.tokenizer, text), small: pair.small, large: pair.large, tokenizer: pair.small.tokenizer, router: createRouter("always-small"), threshold: 0, maxTokens: 200});
-    for (const rec of r.records) scores.push(rec.small.maxProb);
+    for (const rec of r.records) scores.push(rec.small!.maxProb);
   }
   await pair.dispose();
   scores.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 // The library: every command is a thin wrapper over these exports.
-export type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer, TopLogprob, WireUse} from "./models/TokenModel.ts";
+export type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer, TopLogprob, TurnOptions, TurnResult, VerifyResult, WireUse} from "./models/TokenModel.ts";
 export {commonPrefixLength, planEvaluation, ScheduleMirror, type EvaluationPlan} from "./models/schedule.ts";
 export {encodePrompt} from "./models/TokenModel.ts";
 export {LocalModel, LocalWeights, defaultThreads, SINGLE_THREAD_BELOW_PARAMETERS, type LocalModelOptions} from "./models/LocalModel.ts";
@@ -21,10 +21,17 @@ export {createRouter, isRouterKind, ROUTER_KINDS, type BuiltinRouter, type Route
 export {ALL_ROUTER_KINDS, loadRouter, type LoadRouterOptions, type RouterRef} from "./routing/loadRouter.ts";
 export {uniformFromKey} from "./routing/random.ts";
 export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
+// Policies: who writes the next tokens; the event log; the one latency timeline.
+export {DEFAULT_POLICY, isOptimistic, parsePolicy, POLICY_KINDS, policyName, STITCH_DEFAULTS, usesRouter, withoutOptimism, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
+export {countLog, EventLog, type CallKind, type DecodeEvent, type LogCounts} from "./decoding/events.ts";
+export {DEVICE_PROFILES, PAPER_PROFILE, replayTimeline, type DeviceProfile, type Timeline, type TimelineOptions} from "./decoding/timeline.ts";
+export {generateTurn, RunModel, turnEnds} from "./decoding/RunModel.ts";
+export {runStats} from "./decoding/stats.ts";
 export {sweepTree, type SweepTreeOptions, type SweepTreeResult} from "./decoding/tree.ts";
-export {PredictionMemo, type ModelWork} from "./decoding/memo.ts";
+export {MemoModel, PredictionMemo, type ModelWork} from "./decoding/memo.ts";
+export {pathComputeMs, sweepRuns, type SweepRunsOptions, type SweepRunsResult} from "./decoding/sweepRuns.ts";
 export {PathAccount, type StepOutcome} from "./decoding/account.ts";
-export {DEFAULT_NETWORK, jitterMs, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireContext, type WireProtocol} from "./decoding/network.ts";
+export {callReplyBytes, DEFAULT_NETWORK, jitterMs, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireContext, type WireProtocol} from "./decoding/network.ts";
 export {summarizeRecords, sumWire} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";
 export {loadChatTemplate, type ChatEncodeOptions, type ChatTemplate} from "./models/chatTemplate.ts";

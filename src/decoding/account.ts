@@ -25,6 +25,7 @@ export class PathAccount {
   /** Transcript ids the large side has received or produced. */
   private largeKnows = 0;
   private clock = 0;
+  private calls = 0;
 
   constructor(
     private readonly network: NetworkModel,
@@ -72,6 +73,7 @@ export class PathAccount {
       bytesDown,
       tMs: this.clock,
     };
+    if (routed) record.call = this.calls++;
     if (routed && l!.wire) record.wire = l!.wire; // measured, where the large model is remote
     return record;
   }

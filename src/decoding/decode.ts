@@ -1,10 +1,19 @@
 import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
-import {routes, type Router} from "../routing/Router.ts";
+import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {PathAccount} from "./account.ts";
+import type {DecodeEvent} from "./events.ts";
 import {DEFAULT_NETWORK, SESSION_PROTOCOL, type NetworkModel, type WireProtocol} from "./network.ts";
-import {summarizeRecords} from "./stats.ts";
+import {DEFAULT_POLICY, isOptimistic, policyName, type PolicySpec} from "./policy.ts";
+import {routedLoop} from "./routedLoop.ts";
+import {RunModel} from "./RunModel.ts";
+import {PIECE_CONTEXT, RunState, type RunSettings} from "./RunState.ts";
+import {speculativeLoop} from "./speculativeLoop.ts";
+import {runStats, summarizeRecords} from "./stats.ts";
+import {replayTimeline, type DeviceProfile} from "./timeline.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
+
+export {PIECE_CONTEXT, stopAfter} from "./RunState.ts";
 
 export interface StopRules {
   /** Stop after the end-of-sequence token. Default true. */
@@ -37,69 +46,88 @@ export interface DecodeOptions {
   sharedVocabSize?: number;
   /** Called with each record as soon as its token is chosen (for streaming output). */
   onToken?: (record: TokenRecord) => void;
+  /** Who writes the next tokens and how the wait is spent. Default `token` (policy.ts). */
+  policy?: PolicySpec;
+  /** When the large model still fails after its retries: "fail" (default) throws, "small" goes on with the small model alone. */
+  onLargeError?: "fail" | "small";
+  /** Declared compute speeds for the timeline; default the measured times (timeline.ts). */
+  profile?: DeviceProfile;
 }
-
-/** Ids of context handed to the detokenizer so a piece's leading space renders right. */
-export const PIECE_CONTEXT = 8;
 
 /**
- * Collaborative greedy decoding. At each step the small model predicts; the router scores that
- * prediction; when `score < threshold` the large model produces the token instead. The chosen
- * token joins the one transcript both models derive their state from.
+ * Collaborative greedy decoding under a policy (default `token`: at each step the small model
+ * predicts, the router scores that prediction, and when `score < threshold` the large model
+ * produces the token instead). The chosen tokens join the one transcript both models derive
+ * their state from. Besides the transcript and a record per token, a run keeps its event log;
+ * its latency figures (each record's `tMs`, TTFT, TBT, overall) come from replaying that log on
+ * the timeline (timeline.ts).
  *
- * Invariant (no transcript token is evaluated twice): each model's `next()` evaluates only the
- * transcript tokens appended since its previous call, so over a run the catch-up sizes of a
- * model sum to the transcript length at its last call, and every call evaluates at least one
- * token. The small model is asked at every step, so its sizes are |prompt|, 1, 1, …; the large
- * model's size at a routed step is the number of tokens produced since it was last asked.
+ * Invariant (no transcript token is evaluated twice): each model's calls evaluate only the
+ * transcript tokens appended since its previous call (speculative decoding excepted: rejected
+ * drafts are thrown away and the accepted ones evaluated again as part of the next catch-up). So
+ * under the token policy the small model's catch-up sizes are |prompt|, 1, 1, …, and the large
+ * model's at a routed step is the number of tokens produced since it was last asked.
  */
 export async function decode(options: DecodeOptions): Promise<DecodeResult> {
-  const {small, large, tokenizer, router, threshold, maxTokens} = options;
-  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
-  // Text is needed during the loop only to stream it or to match stop strings. Otherwise the
-  // pieces are made in one pass afterwards: a detokenize call between two evaluations costs a
-  // tiny model ~30 µs of cache misses per step (9% of a step of the 130K-parameter toy model).
-  const textInLoop = stopStrings.length > 0 || options.onToken !== undefined;
   checkDecodeOptions(options);
-
-  const transcript: Token[] = [...options.prompt];
-  const promptLength = transcript.length;
-  const records: TokenRecord[] = [];
-  const account = newAccount();
-  let text = "";
-  let stopReason: StopReason = "max-tokens";
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const run = new RunState(options.prompt, new RunModel(options.small), new RunModel(options.large), runSettings(options));
   const start = performance.now();
-
-  for (let step = 0; step < maxTokens; step++) {
-    const s = await small.next(transcript);
-    const peek = router.peeksLarge ? await large.next(transcript) : undefined;
-    const routerStart = performance.now();
-    const scored = router.score({step, key, small: s.prediction, large: peek?.prediction});
-    const score = typeof scored === "number" ? scored : await scored; // no microtask for synchronous routers
-    const routerMs = performance.now() - routerStart;
-    const routed = routes(score, threshold);
-    const l = routed ? (peek ?? (await large.next(transcript))) : peek;
-    const record = account.record({step, transcript, small: s, large: l, routed, score, routerMs});
-    const id = record.id;
-    if (textInLoop) record.piece = tokenizer.detokenize([id], transcript.slice(-PIECE_CONTEXT));
-    records.push(record);
-    transcript.push(id);
-    text += record.piece;
-    options.onToken?.(record);
-
-    const stop = stopAfter(id, text, eos, stopTokens, stopStrings);
-    if (stop) {
-      stopReason = stop;
-      break;
-    }
-  }
-
-  if (!textInLoop) fillPieces(records, transcript, promptLength, tokenizer);
-  return finishRun(transcript, promptLength, records, tokenizer, stopReason, performance.now() - start);
+  if (policy.kind === "speculative") await speculativeLoop(run, policy);
+  else await routedLoop(run, policy);
+  const wallMs = performance.now() - start;
+  if (!run.textInLoop) fillPieces(run.records, run.transcript, run.promptLength, options.tokenizer);
+  return finishPolicyRun(run.transcript, run.promptLength, run.records, run.log.events, policy, options, run.stopReason, wallMs);
 }
 
-/** Defaults and derived settings shared by `decode` and `sweepTree`. */
-export function runSettings(options: Omit<DecodeOptions, "threshold">) {
+/** The result of a run from its transcript, records and log: pieces set, the timeline replayed onto the records. */
+export function finishPolicyRun(
+  transcript: Token[],
+  promptLength: number,
+  records: TokenRecord[],
+  events: DecodeEvent[],
+  policy: PolicySpec,
+  options: Pick<DecodeOptions, "tokenizer" | "network" | "profile">,
+  stopReason: StopReason,
+  wallMs: number,
+): DecodeResult {
+  const timeline = replayTimeline(events, {network: options.network ?? DEFAULT_NETWORK, profile: options.profile, optimistic: isOptimistic(policy)});
+  records.forEach((r, i) => (r.tMs = timeline.ready[i] ?? 0));
+  const generated = transcript.slice(promptLength);
+  return {
+    transcript,
+    promptLength,
+    generated,
+    text: options.tokenizer.detokenize(generated, transcript.slice(Math.max(0, promptLength - PIECE_CONTEXT), promptLength)),
+    records,
+    stats: runStats(records, events, timeline, stopReason, wallMs),
+    policy: policyName(policy),
+    events,
+  };
+}
+
+/** A run's settings with their defaults. */
+export function runSettings(options: DecodeOptions): RunSettings {
+  const {small, large, tokenizer} = options;
+  return {
+    tokenizer,
+    router: options.router,
+    threshold: options.threshold,
+    maxTokens: options.maxTokens,
+    key: options.key ?? "",
+    eos: options.stop?.eos === false ? null : tokenizer.eos,
+    stopTokens: new Set(options.stop?.tokens ?? []),
+    stopStrings: options.stop?.strings ?? [],
+    network: options.network ?? DEFAULT_NETWORK,
+    protocol: options.protocol ?? SESSION_PROTOCOL,
+    vocabBound: options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize),
+    onLargeError: options.onLargeError ?? "fail",
+    onToken: options.onToken,
+  };
+}
+
+/** Defaults and derived settings of `sweepTree` (the token policy's trajectory tree). */
+export function treeSettings(options: Omit<DecodeOptions, "threshold">) {
   const {small, large, tokenizer} = options;
   const network = options.network ?? DEFAULT_NETWORK;
   const protocol = options.protocol ?? SESSION_PROTOCOL;
@@ -123,7 +151,8 @@ export function fillPieces(records: TokenRecord[], transcript: readonly Token[],
   }
 }
 
-export function finishRun(transcript: Token[], promptLength: number, records: TokenRecord[], tokenizer: Tokenizer, stopReason: StopReason, wallMs: number): DecodeResult {
+/** A token-policy run whose records carry their own clock (the trajectory tree's). */
+export function finishRun(transcript: Token[], promptLength: number, records: TokenRecord[], tokenizer: Tokenizer, stopReason: StopReason, wallMs: number, events: DecodeEvent[] = []): DecodeResult {
   const generated = transcript.slice(promptLength);
   return {
     transcript,
@@ -132,15 +161,9 @@ export function finishRun(transcript: Token[], promptLength: number, records: To
     text: tokenizer.detokenize(generated, transcript.slice(Math.max(0, promptLength - PIECE_CONTEXT), promptLength)),
     records,
     stats: summarizeRecords(records, stopReason, wallMs),
+    policy: "token",
+    events,
   };
-}
-
-/** Why a run stops after `id` (appended to a transcript whose generated text is `text`), if it does. */
-export function stopAfter(id: Token, text: string, eos: Token | null, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
-  if (eos !== null && id === eos) return "eos";
-  if (stopTokens.has(id)) return "stop-token";
-  if (stopStrings.some((x) => text.includes(x))) return "stop-string";
-  return undefined;
 }
 
 /** Fails before any evaluation when the run could not finish within either model's context. */

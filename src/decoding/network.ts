@@ -1,5 +1,5 @@
-import {encodeSessionRequest} from "../models/remote/sessionBinary.ts";
-import {SESSION_ID_LENGTH, sessionReplyBody} from "../models/remote/sessionWire.ts";
+import {encodeSessionRequest, type SessionCall} from "../models/remote/sessionBinary.ts";
+import {SESSION_ID_LENGTH, sessionReplyBody, sessionTurnReplyBody} from "../models/remote/sessionWire.ts";
 import type {Prediction, Token, Tokenizer} from "../models/TokenModel.ts";
 import {uniformFromKey} from "../routing/random.ts";
 
@@ -40,6 +40,8 @@ export interface WireContext {
   known: number;
   /** For protocols that send text. */
   tokenizer?: Tokenizer;
+  /** What the request asks for; default one prediction (`next`). For `verify`, the last `drafts` of `newIds` are the drafts. */
+  call?: SessionCall;
 }
 
 /** How many bytes a routed token costs on the wire. */
@@ -49,6 +51,16 @@ export interface WireProtocol {
   requestBytes(newIds: readonly Token[], context?: WireContext): number;
   /** Response body carrying the large model's token and its top-K. */
   replyBytes(reply: Prediction, context?: WireContext): number;
+  /** Response body of a turn (span, stitch) or a verification (`accepted` drafts). Default: the sum of `replyBytes`. */
+  turnReplyBytes?(replies: readonly Prediction[], context: WireContext, accepted?: number): number;
+}
+
+/** The reply bytes of a call of any kind under a byte model. */
+export function callReplyBytes(protocol: WireProtocol, replies: readonly Prediction[], context: WireContext, accepted?: number): number {
+  const kind = context.call?.mode ?? "next";
+  if (kind === "next") return protocol.replyBytes(replies[0]!, context);
+  if (protocol.turnReplyBytes) return protocol.turnReplyBytes(replies, context, accepted);
+  return replies.reduce((s, r) => s + protocol.replyBytes(r, context), 0);
 }
 
 /**
@@ -61,6 +73,10 @@ export interface WireProtocol {
  */
 export const SESSION_PROTOCOL: WireProtocol = {
   name: "session",
-  requestBytes: (newIds, c) => encodeSessionRequest("0".repeat(SESSION_ID_LENGTH), c?.known ?? 0, newIds).length,
+  requestBytes: (newIds, c) => {
+    const call = c?.call && c.call.mode !== "next" ? c.call : undefined;
+    return encodeSessionRequest("0".repeat(SESSION_ID_LENGTH), c?.known ?? 0, newIds, undefined, call).length;
+  },
   replyBytes: (reply) => Buffer.byteLength(sessionReplyBody(reply)),
+  turnReplyBytes: (replies, _c, accepted) => Buffer.byteLength(sessionTurnReplyBody(replies, accepted)),
 };

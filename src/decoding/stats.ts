@@ -1,13 +1,63 @@
 import type {WireUse} from "../models/TokenModel.ts";
+import {countLog, type DecodeEvent} from "./events.ts";
+import type {Timeline} from "./timeline.ts";
 import type {RunStats, StopReason, TokenRecord} from "./types.ts";
 
-/** Per-run figures from the per-token records (the records are the truth; these are sums). */
-export function summarizeRecords(records: readonly TokenRecord[], stopReason: StopReason, wallMs: number): RunStats {
-  let largeTokens = 0, probes = 0, smallMs = 0, largeMs = 0, networkMs = 0, routerMs = 0;
-  let bytesUp = 0, bytesDown = 0, smallEvaluated = 0, largeEvaluated = 0;
+/**
+ * A run's figures: token counts from the records, work and bytes from the event log, latency
+ * from the timeline (its replay).
+ */
+export function runStats(records: readonly TokenRecord[], events: readonly DecodeEvent[], timeline: Timeline, stopReason: StopReason, wallMs: number): RunStats {
+  const counts = countLog(events);
+  const {largeTokens, verified, probes, fallbacks} = tokenCounts(records);
+  const n = records.length;
+  const wire = sumWire(records);
+  return {
+    generated: n,
+    largeTokens,
+    verified,
+    uploadFraction: n === 0 ? 0 : (largeTokens + verified) / n,
+    largeCalls: counts.calls,
+    fallbacks,
+    discarded: counts.discarded,
+    probes,
+    ttftMs: timeline.ttftMs,
+    tbtMs: timeline.tbtMs,
+    smallMs: timeline.smallMs,
+    largeMs: timeline.largeMs,
+    networkMs: timeline.networkMs,
+    routerMs: timeline.routerMs,
+    totalMs: timeline.totalMs,
+    wallMs,
+    bytesUp: counts.bytesUp,
+    bytesDown: counts.bytesDown,
+    smallEvaluated: counts.smallEvaluated,
+    largeEvaluated: counts.largeEvaluated,
+    stopReason,
+    ...(wire ? {wire} : {}),
+  };
+}
+
+function tokenCounts(records: readonly TokenRecord[]) {
+  let largeTokens = 0, verified = 0, probes = 0, fallbacks = 0;
   for (const r of records) {
     if (r.source === "large") largeTokens++;
-    if (r.large && r.source === "small") probes++; // the oracle peeked but kept the small token
+    if (r.verified) verified++;
+    else if (r.large && r.source === "small") probes++; // the oracle peeked but kept the small token
+    if (r.fallback) fallbacks++;
+  }
+  return {largeTokens, verified, probes, fallbacks};
+}
+
+/**
+ * Per-run figures from the per-token records alone, for the token policy (one request per routed
+ * token, nothing overlapping): the sums the event log gives for such a run.
+ */
+export function summarizeRecords(records: readonly TokenRecord[], stopReason: StopReason, wallMs: number): RunStats {
+  let smallMs = 0, largeMs = 0, networkMs = 0, routerMs = 0;
+  let bytesUp = 0, bytesDown = 0, smallEvaluated = 0, largeEvaluated = 0;
+  const {largeTokens, verified, probes, fallbacks} = tokenCounts(records);
+  for (const r of records) {
     smallMs += r.smallMs;
     largeMs += r.largeMs;
     networkMs += r.netMs;
@@ -24,8 +74,11 @@ export function summarizeRecords(records: readonly TokenRecord[], stopReason: St
   return {
     generated: n,
     largeTokens,
-    uploadFraction: n === 0 ? 0 : largeTokens / n,
+    verified,
+    uploadFraction: n === 0 ? 0 : (largeTokens + verified) / n,
     largeCalls: largeTokens,
+    fallbacks,
+    discarded: 0,
     probes,
     ttftMs: first,
     tbtMs: n > 1 ? (last - first) / (n - 1) : 0,

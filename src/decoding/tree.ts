@@ -2,11 +2,11 @@ import type {Token} from "../models/TokenModel.ts";
 import {routes} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import type {PathAccount} from "./account.ts";
-import {checkDecodeOptions, fillPieces, finishRun, runSettings, stopAfter, PIECE_CONTEXT, type DecodeOptions} from "./decode.ts";
+import {checkDecodeOptions, fillPieces, finishRun, treeSettings, stopAfter, PIECE_CONTEXT, type DecodeOptions} from "./decode.ts";
 import {PredictionMemo, type ModelWork} from "./memo.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
-export interface SweepTreeOptions extends Omit<DecodeOptions, "threshold" | "onToken"> {
+export interface SweepTreeOptions extends Omit<DecodeOptions, "threshold" | "onToken" | "policy" | "onLargeError" | "profile"> {
   /** The thresholds to run; results come back in this order. */
   thresholds: readonly number[];
   /** Shared with other routers' trees on the same prompt, so they share evaluations too. */
@@ -61,7 +61,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
   const {tokenizer, router, maxTokens, thresholds} = options;
   if (thresholds.length === 0) throw new TlrError("a sweep needs at least one threshold");
   for (const threshold of thresholds) checkDecodeOptions({...options, threshold});
-  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
+  const {key, eos, stopTokens, stopStrings, newAccount} = treeSettings(options);
   const P = options.prompt.length;
   const small = options.memo?.small ?? new PredictionMemo(options.small, P);
   const large = options.memo?.large ?? new PredictionMemo(options.large, P);

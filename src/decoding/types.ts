@@ -1,4 +1,5 @@
 import type {Prediction, Token, WireUse} from "../models/TokenModel.ts";
+import type {DecodeEvent} from "./events.ts";
 
 export type TokenSource = "small" | "large";
 
@@ -10,10 +11,10 @@ export interface TokenRecord {
   /** Its text (empty for EOS and other control tokens). */
   piece: string;
   source: TokenSource;
-  /** The router's score at this step (±Infinity for always-small / always-large). */
+  /** The router's score at this step (±Infinity for always-small / always-large; NaN where no router scored: a turn's later tokens, speculative decoding). */
   score: number;
-  /** The small model's prediction (features) at this step. */
-  small: Readonly<Prediction>;
+  /** The small model's prediction (features) at this step; null where it made none (a turn's later tokens, a verification's bonus token). */
+  small: Readonly<Prediction> | null;
   /** The large model's prediction where it was asked (routed, or peeked at by the oracle), else null. */
   large: Readonly<Prediction> | null;
   /** Tokens the small model evaluated to catch up at this step. */
@@ -31,8 +32,14 @@ export interface TokenRecord {
   /** Request bytes of a routed token: the ids the large side had not seen. */
   bytesUp: number;
   bytesDown: number;
-  /** When the token is ready on the simulated clock (ms since decoding began): compute measured, network simulated. */
+  /** When the token is final on the run's timeline (ms since decoding began): see decoding/timeline.ts. */
   tMs: number;
+  /** The request (0, 1, …) that wrote or verified this token; absent for the small model's own tokens. */
+  call?: number;
+  /** A small-model draft the large model verified (speculative decoding). */
+  verified?: boolean;
+  /** The router sent this step to the large model, which was unreachable: the small model's token stands (`onLargeError: "small"`). */
+  fallback?: boolean;
   /**
    * A routed token from a remote large model: the real HTTP traffic and time of its call
    * (retries and session resends included). `netMs`, `bytesUp` and `bytesDown` stay the
@@ -47,10 +54,16 @@ export type StopReason = "eos" | "stop-token" | "stop-string" | "max-tokens";
 export interface RunStats {
   generated: number;
   largeTokens: number;
-  /** largeTokens / generated. */
+  /** Small-model drafts the large model verified (speculative decoding). */
+  verified: number;
+  /** Tokens the large model wrote or scored over all generated: (largeTokens + verified) / generated. */
   uploadFraction: number;
-  /** Requests to the large model (one per routed token). */
+  /** Requests to the large model (one per routed step; a turn or a verification is one). */
   largeCalls: number;
+  /** Routed steps the small model answered because the large model was unreachable. */
+  fallbacks: number;
+  /** Drafts the large model rejected (speculative decoding). */
+  discarded: number;
   /** Large-model evaluations made only for the oracle's peek. */
   probes: number;
   /** Time to first token on the simulated clock. */
@@ -61,7 +74,7 @@ export interface RunStats {
   largeMs: number;
   networkMs: number;
   routerMs: number;
-  /** Overall simulated latency: small + router + large + network. */
+  /** Overall latency: when the last token is final on the timeline (small + router + large + network for sequential policies). */
   totalMs: number;
   /** Real elapsed time of the run, probes included. */
   wallMs: number;
@@ -84,4 +97,8 @@ export interface DecodeResult {
   text: string;
   records: TokenRecord[];
   stats: RunStats;
+  /** The policy's name ("token", "span:4", …). */
+  policy: string;
+  /** What the device, the link and the server did, in order: the timeline's input (events.ts). */
+  events: DecodeEvent[];
 }

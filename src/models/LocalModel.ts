@@ -7,7 +7,7 @@ import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
 import {planEvaluation} from "./schedule.ts";
-import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer} from "./TokenModel.ts";
+import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer, VerifyResult} from "./TokenModel.ts";
 
 export interface LocalModelOptions {
   /** Path to a GGUF file. */
@@ -188,20 +188,7 @@ export class LocalModel implements TokenModel {
       this.ends.length = plan.keepSegments;
       for (const end of plan.evaluate) {
         segmentStart = performance.now();
-        const pending = transcript.slice(this.held.length, end);
-        const last = pending.length - 1;
-        const items = pending.map((id, i) => (i === last ? ([id, {generateNext: this.generateNext}] as const) : id));
-        const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
-        for (const id of pending) this.held.push(id);
-        const next = out[last]?.next;
-        if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
-          throw new Error("node-llama-cpp returned no next-token logits");
-        }
-        const prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
-        // Read at once: the next evaluation on this context overwrites it.
-        if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
-        this.segments.push({end, prediction});
-        this.ends.push(end);
+        await this.evaluateSegment(transcript.slice(this.held.length, end), false);
       }
     } catch (error) {
       // Resynchronise with the real state; its batch history is unknown, so no segment is trusted.
@@ -217,6 +204,68 @@ export class LocalModel implements TokenModel {
       ms: performance.now() - segmentStart,
       replayMs: segmentStart - start,
     };
+  }
+
+  /**
+   * Evaluates `pending` as one batch appended to the held state, as one segment, predicting after
+   * its last token (and, with `everyPosition`, after each of its tokens: verification's drafts).
+   */
+  private async evaluateSegment(pending: readonly Token[], everyPosition: boolean): Promise<Prediction[]> {
+    const last = pending.length - 1;
+    const items = pending.map((id, i) => (i === last || everyPosition ? ([id, {generateNext: this.generateNext}] as const) : id));
+    const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    for (const id of pending) this.held.push(id);
+    const predictions: Prediction[] = [];
+    for (let i = everyPosition ? 0 : last; i <= last; i++) {
+      const next = out[i]?.next;
+      if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
+        throw new Error("node-llama-cpp returned no next-token logits");
+      }
+      const prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
+      predictions.push(prediction);
+    }
+    // Read at once: the next evaluation on this context overwrites it (it is the last position's).
+    if (this.hidden) predictions.at(-1)!.hidden = readHiddenState(this.context, role(this.options));
+    this.segments.push({end: this.held.length, prediction: predictions.at(-1)!});
+    this.ends.push(this.held.length);
+    return predictions;
+  }
+
+  /**
+   * Speculative decoding's verification: catches up on `transcript` as `next` does (its own batch,
+   * predicting after it), then evaluates the drafts as one more batch with a prediction after
+   * each. Keeping the catch-up a batch of its own means a rejected draft never invalidates it: the
+   * next call rolls back to the transcript's end, a whole batch, and re-evaluates at most the
+   * accepted drafts (see models/schedule.ts: state is reused in whole batches only).
+   */
+  async verify(transcript: readonly Token[], drafts: readonly Token[], options: NextOptions = {}): Promise<VerifyResult> {
+    const first = await this.next(transcript, options);
+    if (drafts.length === 0) return {predictions: [first.prediction], accepted: 0, evaluated: first.evaluated, ms: first.ms};
+    for (const id of drafts) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) throw new TlrError(`${this.info.name}: token id ${id} is outside its vocabulary of ${this.info.vocabSize}`);
+    }
+    if (transcript.length + drafts.length > this.info.contextSize) {
+      throw new ContextFullError(`${this.info.name}: transcript of ${transcript.length + drafts.length} tokens exceeds the context of ${this.info.contextSize} tokens`);
+    }
+    const start = performance.now();
+    let after: Prediction[];
+    try {
+      // The drafts batch is always evaluated anew: the segments keep only each batch's last prediction.
+      const n = transcript.length;
+      const k = this.ends.indexOf(n) + 1;
+      if (this.held.length > n) await this.sequence.eraseContextTokenRanges([{start: n, end: this.held.length}]);
+      this.held.length = n;
+      this.segments.length = k;
+      this.ends.length = k;
+      after = await this.evaluateSegment(drafts, true);
+    } catch (error) {
+      await this.reset();
+      throw error;
+    }
+    const predictions = [first.prediction];
+    let accepted = 0;
+    while (accepted < drafts.length && predictions[accepted]!.token === drafts[accepted]) predictions.push(after[accepted++]!);
+    return {predictions, accepted, evaluated: first.evaluated + drafts.length, ms: first.ms + (performance.now() - start)};
   }
 
   /** Ends of the evaluation batches the KV state holds (see models/schedule.ts). */

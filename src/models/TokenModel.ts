@@ -69,6 +69,42 @@ export interface NextOptions {
   cuts?: readonly number[];
 }
 
+/** A turn of the model (span, stitch): it writes several tokens greedily, each fed back as its own batch. */
+export interface TurnOptions extends NextOptions {
+  /** Most tokens to write (≥ 1). */
+  max: number;
+  /** Hand back after the first token whose max-probability is ≥ this (that token kept): stitch. */
+  confident?: number;
+  /** Stop after any of these ids (end of generation). */
+  stopIds?: readonly Token[];
+  /** The prediction after the transcript, already made with the same cuts (an oracle's peek): reused, not asked again. */
+  first?: NextResult;
+}
+
+export interface TurnResult {
+  /** One per written token, in order: the token is `prediction.token`. */
+  steps: NextResult[];
+  /** Compute time of the whole turn (the server's, for a remote model). */
+  ms: number;
+  /** Tokens evaluated: the first step's catch-up plus one per later step. */
+  evaluated: number;
+  /** Remote backends only: what the request really cost on the wire. */
+  wire?: WireUse;
+}
+
+/** The model's predictions at every draft position (speculative decoding's verification). */
+export interface VerifyResult {
+  /** After the transcript, then after each accepted draft: accepted + 1 predictions (the last is the correction or bonus token). */
+  predictions: Prediction[];
+  /** How many drafts, from the first, equal the model's greedy token at their position. */
+  accepted: number;
+  /** Tokens evaluated: the catch-up plus the drafts (the drafts are one batch of their own). */
+  evaluated: number;
+  /** Compute time of the verification. */
+  ms: number;
+  wire?: WireUse;
+}
+
 /** Measured traffic of one or more remote calls (sums over calls). */
 export interface WireUse {
   /** HTTP requests made, retries and session replays included. */
@@ -115,6 +151,17 @@ export interface TokenModel {
   readonly info: ModelInfo;
   /** Catch up on `transcript` and predict the token that follows it. */
   next(transcript: readonly Token[], options?: NextOptions): Promise<NextResult>;
+  /**
+   * A turn: up to `options.max` greedy tokens after `transcript`, each evaluated as its own batch
+   * after the first step's catch-up (what calling `next` once per token does). Backends that can
+   * do it in one request implement it; `generateTurn` (decoding/calls.ts) serves the others.
+   */
+  generate?(transcript: readonly Token[], options: TurnOptions): Promise<TurnResult>;
+  /**
+   * Speculative decoding's verification: the catch-up as one batch (predicting after the
+   * transcript), then the drafts as one batch with a prediction after each.
+   */
+  verify?(transcript: readonly Token[], drafts: readonly Token[], options?: NextOptions): Promise<VerifyResult>;
   /** Forget all state (the next call evaluates the whole transcript). */
   reset(): Promise<void>;
   dispose(): Promise<void>;

@@ -67,10 +67,10 @@ export interface TokenRow extends Pick<TokenRecord, TokenRecordCosts> {
   piece: string;
   source: string;
   score: number;
-  smallToken: number;
-  smallMaxProb: number;
-  smallMargin: number;
-  smallEntropy: number;
+  smallToken: number | null;
+  smallMaxProb: number | null;
+  smallMargin: number | null;
+  smallEntropy: number | null;
   smallTopIds: number[];
   smallTopLogprobs: number[];
   largeToken: number | null;
@@ -155,11 +155,11 @@ export const TOKEN_COLUMNS: Column<TokenRow>[] = [
   {name: "piece", key: "piece", type: "utf8", doc: "its text"},
   {name: "source", key: "source", type: "utf8", doc: "`small` or `large`"},
   {name: "score", key: "score", type: "f64", doc: "router score (±Infinity for the baselines)"},
-  {name: "small_token", key: "smallToken", type: "i32", doc: "the small model's greedy token"},
-  {name: "small_max_prob", key: "smallMaxProb", type: "f64", doc: "its top-1 probability"},
-  {name: "small_margin", key: "smallMargin", type: "f64", doc: "top-1 minus top-2 probability"},
-  {name: "small_entropy", key: "smallEntropy", type: "f64", doc: "next-token entropy (nats; see README, Features)"},
-  {name: "small_top_ids", key: "smallTopIds", type: "list<i32>", doc: "top-K token ids"},
+  {name: "small_token", key: "smallToken", type: "i32?", doc: "the small model's greedy token (null where it made no prediction: a turn's later tokens)"},
+  {name: "small_max_prob", key: "smallMaxProb", type: "f64?", doc: "its top-1 probability"},
+  {name: "small_margin", key: "smallMargin", type: "f64?", doc: "top-1 minus top-2 probability"},
+  {name: "small_entropy", key: "smallEntropy", type: "f64?", doc: "next-token entropy (nats; see README, Features)"},
+  {name: "small_top_ids", key: "smallTopIds", type: "list<i32>", doc: "top-K token ids (empty where it made no prediction)"},
   {name: "small_top_logprobs", key: "smallTopLogprobs", type: "list<f32>", doc: "their log-probabilities"},
   {name: "large_token", key: "largeToken", type: "i32?", doc: "the large model's greedy token where it was asked"},
   {name: "large_max_prob", key: "largeMaxProb", type: "f64?", doc: "its top-1 probability"},

@@ -55,7 +55,7 @@ export async function calibrate(options: {
       key: example.id,
     });
     for (const [i, {router}] of options.routers.entries()) {
-      for (const r of run.records) scores[i]!.push(await router.score({step: r.step, key: example.id, small: r.small}));
+      for (const r of run.records) scores[i]!.push(await router.score({step: r.step, key: example.id, small: r.small!}));
     }
   }
   return options.routers.map(({router, targets}, i) => ({

@@ -72,7 +72,7 @@ describe("collaborative decoding on the real tiny pair", () => {
       expect(result.stats.uploadFraction).toBeLessThan(1);
       expect(result.stats.largeTokens).toBeGreaterThan(0);
       // It routes exactly where the two models disagree.
-      for (const r of result.records) expect(r.source === "large").toBe(r.large!.token !== r.small.token);
+      for (const r of result.records) expect(r.source === "large").toBe(r.large!.token !== r.small!.token);
     });
   }
 
@@ -128,7 +128,7 @@ describe("collaborative decoding on the real tiny pair", () => {
     const smallFresh = await freshNextTokens(tiny.small(), prefixes);
     const largeFresh = await freshNextTokens(tiny.large(), prefixes);
     result.records.forEach((r, i) => {
-      expect(r.small.token).toBe(smallFresh[i]);
+      expect(r.small!.token).toBe(smallFresh[i]);
       expect(r.id).toBe(r.source === "large" ? largeFresh[i] : smallFresh[i]);
     });
   });
@@ -140,7 +140,7 @@ describe("collaborative decoding on the real tiny pair", () => {
     await run(PROMPTS[2]!, {kind: "random", seed: 9}, 0.5); // leaves other state behind
     const again = await run(PROMPTS[1]!, {kind: "random", seed: 9}, 0.5);
     expect(again.generated).toEqual(clean.generated);
-    expect(again.records.map((r) => r.small.maxProb)).toEqual(clean.records.map((r) => r.small.maxProb));
+    expect(again.records.map((r) => r.small!.maxProb)).toEqual(clean.records.map((r) => r.small!.maxProb));
   });
 
   it("records consistent per-token accounting", async () => {

@@ -83,10 +83,10 @@ describe("lean features (max-prob only)", () => {
       expect(thin.stats.largeTokens).toBeGreaterThan(0);
       thin.records.forEach((r, i) => {
         // The native side sums exp(l − max) unsorted here, sorted there: float32 order effects only.
-        expect(Math.abs(r.small.maxProb - full.records[i]!.small.maxProb)).toBeLessThan(1e-4);
-        expect(r.small.top).toEqual([{id: r.small.token, logprob: Math.log(r.small.maxProb)}].map((t) => ({...t, logprob: expect.closeTo(t.logprob, 12)})));
-        expect(r.small.margin).toBeNaN();
-        expect(r.small.entropy).toBeNaN();
+        expect(Math.abs(r.small!.maxProb - full.records[i]!.small!.maxProb)).toBeLessThan(1e-4);
+        expect(r.small!.top).toEqual([{id: r.small!.token, logprob: Math.log(r.small!.maxProb)}].map((t) => ({...t, logprob: expect.closeTo(t.logprob, 12)})));
+        expect(r.small!.margin).toBeNaN();
+        expect(r.small!.entropy).toBeNaN();
       });
     } finally {
       await lean.dispose();

@@ -48,7 +48,7 @@ describe("ONNX routers through onnxruntime-node", () => {
       expect(b.records.map((r) => r.source)).toEqual(a.records.map((r) => r.source));
       for (const [i, r] of a.records.entries()) {
         expect(Math.abs(b.records[i]!.score - r.score)).toBeLessThan(1e-5);
-        const input = {step: r.step, key: e.id, small: r.small};
+        const input = {step: r.step, key: e.id, small: r.small!};
         expect(Math.abs((await onnx.score(input)) - (await mlp.score(input)))).toBeLessThan(1e-5);
         steps++;
       }

@@ -123,15 +123,15 @@ export class RemoteModel implements TokenModel {
    */
   private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[]): Promise<CallResult> {
     const held = this.serverTokens.slice(0, this.batchEnds.at(-1) ?? 0);
-    const plan = planEvaluation(held, this.batchEnds, transcript, cuts);
+    const plain = planEvaluation(held, this.batchEnds, transcript);
+    const plan = cuts ? planEvaluation(held, this.batchEnds, transcript, cuts) : plain;
     const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
     const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
     const next = (keep: number, batches?: readonly number[]) =>
       this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches), wire, SESSION_BINARY_TYPE);
-    let ex =
-      !cuts || plan.evaluate.length === 0
-        ? await next(commonPrefixLength(this.serverTokens, transcript))
-        : await next(plan.keepLength, sizes(plan.evaluate, plan.keepLength));
+    // The schedule the server would follow anyway (append-only decoding) needs no batch list: the request stays minimal.
+    const asPlain = plan.evaluate.length === 0 || (plan.keepSegments === plain.keepSegments && sameIds(plan.evaluate, plain.evaluate));
+    let ex = asPlain ? await next(commonPrefixLength(this.serverTokens, transcript)) : await next(plan.keepLength, sizes(plan.evaluate, plan.keepLength));
     if (ex.status === 404 && errorCode(ex) === "unknown-session") {
       // The server lost this session: resend the prefix, replaying the batches it was evaluated in.
       wire.resends++;

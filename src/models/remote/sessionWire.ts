@@ -26,14 +26,25 @@ export const LOGPROB_DECIMALS = 6;
 
 const tokenId = z.number().int().nonnegative();
 
+/** What a request asks for beyond one prediction (see sessionBinary.ts, version 2). */
+export const SessionCallSchema = z.discriminatedUnion("mode", [
+  z.object({mode: z.literal("next")}).strict(),
+  z.object({mode: z.literal("span"), max: z.number().int().positive(), stopIds: z.array(tokenId)}).strict(),
+  z.object({mode: z.literal("stitch"), max: z.number().int().positive(), sigma: z.number().min(0).max(1), stopIds: z.array(tokenId)}).strict(),
+  z.object({mode: z.literal("verify"), drafts: z.number().int().nonnegative()}).strict(),
+]);
+
 export const SessionNextRequest = z
   .object({
     session: z.string().regex(SESSION_ID_PATTERN, "session must be 1–64 letters, digits, '-' or '_'"),
     keep: z.number().int().nonnegative(),
     ids: z.array(tokenId),
     batches: z.array(z.number().int().positive()).optional(),
+    call: SessionCallSchema.optional(),
+    seq: z.number().int().nonnegative().optional(),
   })
   .strict()
+  .refine((r) => r.call?.mode !== "verify" || r.call.drafts <= r.ids.length, {message: "drafts cannot outnumber ids", path: ["call", "drafts"]})
   .refine((r) => r.keep + r.ids.length > 0, {message: "keep + ids must hold at least one token", path: ["ids"]})
   .refine((r) => !r.batches || r.batches.reduce((a, b) => a + b, 0) === r.ids.length, {
     message: "batches must sum to the number of ids",
@@ -47,6 +58,13 @@ export const SessionNextReply = z.object({
 });
 export type SessionNextReply = z.infer<typeof SessionNextReply>;
 
+/** The reply to a turn (span, stitch) or a verification: one prediction per written token; for verify, the accepted drafts. */
+export const SessionTurnReply = z.object({
+  steps: z.array(SessionNextReply).min(1),
+  accepted: z.number().int().nonnegative().optional(),
+});
+export type SessionTurnReply = z.infer<typeof SessionTurnReply>;
+
 export const SessionCloseRequest = z.object({session: z.string().regex(SESSION_ID_PATTERN)}).strict();
 
 /** The error body every `tlr serve` 4xx/5xx carries. */
@@ -59,6 +77,11 @@ export function sessionRequestBody(session: string, keep: number, ids: readonly 
 
 export function sessionReplyBody(p: Pick<Prediction, "token" | "top">): string {
   return JSON.stringify({token: p.token, top: p.top.map((t) => [t.id, roundLogprob(t.logprob)])});
+}
+
+/** `{"steps":[{"token","top"},…]}`, with `"accepted"` for a verification: the steps are sessionReplyBody's. */
+export function sessionTurnReplyBody(steps: readonly Pick<Prediction, "token" | "top">[], accepted?: number): string {
+  return `{"steps":[${steps.map(sessionReplyBody).join(",")}]${accepted === undefined ? "" : `,"accepted":${accepted}`}}`;
 }
 
 export function roundLogprob(x: number): number {

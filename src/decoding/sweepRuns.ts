@@ -1,0 +1,55 @@
+import {TlrError} from "../util/errors.ts";
+import {decode, type DecodeOptions} from "./decode.ts";
+import type {DecodeEvent} from "./events.ts";
+import {MemoModel, type ModelWork} from "./memo.ts";
+import type {DecodeResult} from "./types.ts";
+
+export interface SweepRunsOptions extends Omit<DecodeOptions, "threshold" | "onToken"> {
+  /** The thresholds to run; results come back in this order. */
+  thresholds: readonly number[];
+  /** Shared with the question's other routers and policies, so they share evaluations too. */
+  memo?: {small: MemoModel; large: MemoModel};
+}
+
+export interface SweepRunsResult {
+  /** One run per threshold, equal (timings aside) to `decode()` with that threshold alone. */
+  runs: DecodeResult[];
+  /** Work done by each model for these runs (memo misses only). */
+  work: {small: ModelWork; large: ModelWork};
+}
+
+/**
+ * All thresholds of one router and policy on one prompt, each exactly as if run alone: every
+ * threshold is a real `decode()` over the question's memoised models (memo.ts). Each model call is
+ * keyed by its kind, transcript, the run's own batch history and its arguments, and every call
+ * passes that history, so a run is by construction an independent run; the memo makes the
+ * prefixes that runs share free, and a model's KV state returns to a branch point by
+ * `planEvaluation` (whole batches). This is the trajectory tree of the token policy without its
+ * bookkeeping, and it holds for every policy. Only timings are shared: a run's `wallMs` is the
+ * measured compute on its own path, from its event log.
+ */
+export async function sweepRuns(options: SweepRunsOptions): Promise<SweepRunsResult> {
+  const {thresholds} = options;
+  if (thresholds.length === 0) throw new TlrError("a sweep needs at least one threshold");
+  const P = options.prompt.length;
+  const memo = options.memo ?? {small: new MemoModel(options.small, P), large: new MemoModel(options.large, P)};
+  const before = {small: {...memo.small.work}, large: {...memo.large.work}};
+  const runs: DecodeResult[] = [];
+  for (const threshold of thresholds) {
+    const run = await decode({...options, threshold, small: memo.small, large: memo.large});
+    run.stats.wallMs = pathComputeMs(run.events);
+    runs.push(run);
+  }
+  return {runs, work: {small: diff(memo.small.work, before.small), large: diff(memo.large.work, before.large)}};
+}
+
+/** The measured compute on a run's own path: its small-model, router and large-model work, oracle peeks included. */
+export function pathComputeMs(events: readonly DecodeEvent[]): number {
+  let ms = 0;
+  for (const e of events) if (e.type === "small" || e.type === "router" || e.type === "large" || e.type === "probe" || e.type === "guess") ms += e.ms;
+  return ms;
+}
+
+function diff(after: ModelWork, before: ModelWork): ModelWork {
+  return {calls: after.calls - before.calls, evaluated: after.evaluated - before.evaluated, replayed: after.replayed - before.replayed};
+}
