@@ -1,7 +1,7 @@
 /**
  * The exact trajectory-tree sweep against running thresholds one by one, on the toy pair:
- *   tree         all 10 max-prob thresholds of a question as one tree (sweepTree)
- *   runs         the same as 10 independent decode() runs over memoised models (sweepRuns)
+ *   tree         all 10 max-prob thresholds of a question as one exact sweep: 10 decode() runs over
+ *                the question's memoised models (sweepRuns)
  *   highest      the single highest threshold (τ = 0.99) alone (decode)
  *   independent  the 10 thresholds as 10 separate runs (decode), models reset before each
  * Same questions, same process, alternating; median of REPS passes; with the model evaluations
@@ -10,7 +10,7 @@
  *   npx tsx bench/sweep-tree.ts [questions=60] [reps=3]
  */
 import {readFileSync} from "node:fs";
-import {createRouter, decode, encodePrompt, loadPair, sweepRuns, sweepTree} from "../src/index.ts";
+import {createRouter, decode, encodePrompt, loadPair, sweepRuns} from "../src/index.ts";
 import {median, record, repoRoot, shared} from "./lib.ts";
 
 const QUESTIONS = Number(process.argv[2] ?? 60);
@@ -30,17 +30,6 @@ type Work = {smallSteps: number; smallTokens: number; largeSteps: number; largeT
 const zero = (): Work => ({smallSteps: 0, smallTokens: 0, largeSteps: 0, largeTokens: 0});
 
 async function tree(): Promise<Work> {
-  const w = zero();
-  for (const [q, prompt] of prompts.entries()) {
-    const r = await sweepTree({...base, prompt, thresholds: THRESHOLDS, key: String(q)});
-    w.smallSteps += r.work.small.calls;
-    w.smallTokens += r.work.small.evaluated + r.work.small.replayed;
-    w.largeSteps += r.work.large.calls;
-    w.largeTokens += r.work.large.evaluated + r.work.large.replayed;
-  }
-  return w;
-}
-async function runs(): Promise<Work> {
   const w = zero();
   for (const [q, prompt] of prompts.entries()) {
     const r = await sweepRuns({...base, prompt, thresholds: THRESHOLDS, key: String(q)});
@@ -67,8 +56,8 @@ async function alone(thresholds: number[]): Promise<Work> {
   return w;
 }
 
-const schemes = {tree, runs, highest: () => alone([THRESHOLDS.at(-1)!]), independent: () => alone(THRESHOLDS)};
-const times: Record<string, number[]> = {tree: [], runs: [], highest: [], independent: []};
+const schemes = {tree, highest: () => alone([THRESHOLDS.at(-1)!]), independent: () => alone(THRESHOLDS)};
+const times: Record<string, number[]> = {tree: [], highest: [], independent: []};
 const work: Record<string, Work> = {};
 for (let rep = 0; rep < REPS; rep++) {
   for (const [name, run] of Object.entries(schemes)) {
@@ -86,12 +75,11 @@ const figures = {
   runsMs: times,
   work,
   treeOverHighest: ms.tree! / ms.highest!,
-  runsOverTree: ms.runs! / ms.tree!,
   independentOverTree: ms.independent! / ms.tree!,
 };
 for (const name of Object.keys(schemes)) {
   const w = work[name]!;
   console.log(`${name.padEnd(12)} ${(ms[name]! / 1000).toFixed(2)} s   small ${w.smallSteps} steps / ${w.smallTokens} tokens   large ${w.largeSteps} steps / ${w.largeTokens} tokens`);
 }
-console.log(`tree / highest = ${figures.treeOverHighest.toFixed(2)}×, independent / tree = ${figures.independentOverTree.toFixed(2)}×, runs / tree = ${figures.runsOverTree.toFixed(2)}×`);
+console.log(`tree / highest = ${figures.treeOverHighest.toFixed(2)}×, independent / tree = ${figures.independentOverTree.toFixed(2)}×`);
 record("sweep-tree", `npx tsx bench/sweep-tree.ts ${QUESTIONS} ${REPS}`, figures);

@@ -25,12 +25,14 @@ export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {DEFAULT_POLICY, isOptimistic, parsePolicy, POLICY_KINDS, policyName, STITCH_DEFAULTS, usesRouter, withoutOptimism, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
 export {countLog, EventLog, type CallKind, type DecodeEvent, type LogCounts} from "./decoding/events.ts";
 export {DEVICE_PROFILES, PAPER_PROFILE, replayTimeline, type DeviceProfile, type Timeline, type TimelineOptions} from "./decoding/timeline.ts";
-export {generateTurn, RunModel, turnEnds} from "./decoding/RunModel.ts";
+export {RunModel} from "./decoding/RunModel.ts";
+export {generateTurn, turnEnds} from "./models/generateTurn.ts";
 export {runStats} from "./decoding/stats.ts";
-export {sweepTree, type SweepTreeOptions, type SweepTreeResult} from "./decoding/tree.ts";
-export {MemoModel, PredictionMemo, type ModelWork} from "./decoding/memo.ts";
+export {MemoModel, type ModelWork} from "./decoding/memo.ts";
 export {pathComputeMs, sweepRuns, type SweepRunsOptions, type SweepRunsResult} from "./decoding/sweepRuns.ts";
-export {PathAccount, type StepOutcome} from "./decoding/account.ts";
+// The names the exact sweep had when it was a hand-walked trajectory tree (same contract: each run equals an independent one).
+export {sweepRuns as sweepTree, type SweepRunsOptions as SweepTreeOptions, type SweepRunsResult as SweepTreeResult} from "./decoding/sweepRuns.ts";
+export {MemoModel as PredictionMemo} from "./decoding/memo.ts";
 export {callReplyBytes, DEFAULT_NETWORK, jitterMs, SESSION_PROTOCOL, transferMs, type NetworkModel, type WireContext, type WireProtocol} from "./decoding/network.ts";
 export {summarizeRecords, sumWire} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";

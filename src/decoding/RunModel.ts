@@ -1,4 +1,5 @@
 import {commonPrefixLength} from "../models/schedule.ts";
+import {generateTurn} from "../models/generateTurn.ts";
 import type {NextResult, Token, TokenModel, TurnOptions, TurnResult, VerifyResult} from "../models/TokenModel.ts";
 import {TlrError} from "../util/errors.ts";
 
@@ -48,11 +49,7 @@ export class RunModel {
   async generate(transcript: readonly Token[], options: Omit<TurnOptions, "cuts">): Promise<TurnResult> {
     const cuts = this.cutsFor(transcript);
     const turn = this.model.generate ? await this.model.generate(transcript, {...options, cuts}) : await generateTurn(this.model, transcript, {...options, cuts});
-    const written = turn.steps.map((s) => s.prediction.token);
-    // Every written token but the last was fed back as its own batch.
-    const ends = [transcript.length];
-    for (let i = 1; i < written.length; i++) ends.push(transcript.length + i);
-    this.commit([...transcript, ...written.slice(0, -1)], cuts, ends);
+    this.commitTurn(transcript, cuts, turn.steps.map((s) => s.prediction.token));
     return turn;
   }
 
@@ -63,6 +60,23 @@ export class RunModel {
     const n = transcript.length;
     this.commit([...transcript, ...drafts], cuts, drafts.length > 0 ? [n, n + drafts.length] : [n]);
     return result;
+  }
+
+  /** The history as it stands, to return to (a request in flight whose guess fails). */
+  snapshot(): {held: Token[]; ends: number[]} {
+    return {held: [...this.held], ends: [...this.ends]};
+  }
+
+  restore(state: {held: Token[]; ends: number[]}): void {
+    this.held = [...state.held];
+    this.ends = [...state.ends];
+  }
+
+  /** Records a turn made outside `generate` (a request in flight): its first step after `transcript` with `cuts`, each written token but the last its own batch. */
+  commitTurn(transcript: readonly Token[], cuts: readonly number[], written: readonly Token[]): void {
+    const ends = [transcript.length];
+    for (let i = 1; i < written.length; i++) ends.push(transcript.length + i);
+    this.commit([...transcript, ...written.slice(0, -1)], cuts, ends);
   }
 
   /**
@@ -77,35 +91,4 @@ export class RunModel {
     this.held = [...evaluated];
     this.ends = [...cuts, ...ends];
   }
-}
-
-/**
- * A turn made of `next` calls, for backends without their own: each step predicts after the
- * transcript so far with the batch history extended by the previous step, exactly the batches a
- * server generating the turn in one request evaluates.
- */
-export async function generateTurn(model: TokenModel, transcript: readonly Token[], options: TurnOptions): Promise<TurnResult> {
-  if (!Number.isInteger(options.max) || options.max < 1) throw new Error(`a turn writes at least one token, got max ${options.max}`);
-  const steps: NextResult[] = [];
-  const seq = [...transcript];
-  let cuts = options.cuts ? [...options.cuts] : undefined;
-  let ms = 0, evaluated = 0;
-  for (let i = 0; i < options.max; i++) {
-    const step: NextResult = i === 0 && options.first ? options.first : await model.next(seq, cuts ? {cuts} : {});
-    steps.push(step);
-    ms += step.ms;
-    evaluated += step.evaluated;
-    const id = step.prediction.token;
-    if (turnEnds(step, options)) break;
-    if (cuts) cuts = [...cuts, seq.length];
-    seq.push(id);
-  }
-  return {steps, ms, evaluated};
-}
-
-/** Whether a turn ends after this step: an end-of-generation id, or (stitch) a confident token. */
-export function turnEnds(step: NextResult, options: Pick<TurnOptions, "confident" | "stopIds">): boolean {
-  const p = step.prediction;
-  if (options.stopIds?.includes(p.token)) return true;
-  return options.confident !== undefined && p.maxProb >= options.confident;
 }

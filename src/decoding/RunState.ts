@@ -1,8 +1,9 @@
 import type {NextResult, Prediction, Token, Tokenizer} from "../models/TokenModel.ts";
 import type {SessionCall} from "../models/remote/sessionBinary.ts";
 import type {Router} from "../routing/Router.ts";
+import {isRemoteError} from "../models/remote/RemoteError.ts";
 import {TlrError} from "../util/errors.ts";
-import {EventLog} from "./events.ts";
+import {EventLog, type DecodeEvent} from "./events.ts";
 import {callReplyBytes, jitterMs, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
 import type {RunModel} from "./RunModel.ts";
 import type {StopReason, TokenRecord} from "./types.ts";
@@ -114,6 +115,21 @@ export class RunState {
     return this.stopped;
   }
 
+  /**
+   * Runs a large-model call. With `onLargeError: "small"`, a remote model that still fails after
+   * its retries marks the large model down for the rest of the run and gives undefined: the
+   * small model goes on alone (its tokens at routed steps are marked `fallback`).
+   */
+  async largeOrFallback<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (this.settings.onLargeError !== "small" || !isRemoteError(error)) throw error;
+      this.largeDown = true;
+      return undefined;
+    }
+  }
+
   /** Refuses an id outside the shared vocabulary, naming who produced it. */
   checkId(id: Token, source: "small" | "large"): void {
     const bound = this.settings.vocabBound;
@@ -138,20 +154,28 @@ export class RunState {
     guess?: number;
     agreed?: boolean;
     written: number;
+    /** The transcript the request was made after (default: the current one) and its step. */
+    at?: {transcript: readonly Token[]; step: number};
+    /** Where the events go (default: the end of the log). */
+    insert?: (events: DecodeEvent[]) => void;
   }): {call: number; bytesUp: number; bytesDown: number; netMs: number} {
     const {network, protocol, tokenizer, key} = this.settings;
-    const transcript = this.transcript;
+    const transcript = o.at?.transcript ?? this.transcript;
+    const step = o.at?.step ?? this.step;
     const call = this.log.newCall();
     const wireCall = o.call.mode === "next" ? undefined : o.call;
     const context = {transcript, known: this.largeKnows, tokenizer, ...(wireCall ? {call: wireCall} : {})};
     const bytesUp = protocol.requestBytes([...transcript.slice(this.largeKnows), ...(o.drafts ?? [])], context);
     const bytesDown = callReplyBytes(protocol, o.replies, context, o.accepted);
-    const netMs = transferMs(network, bytesUp, bytesDown) + jitterMs(network, key, this.step);
+    const netMs = transferMs(network, bytesUp, bytesDown) + jitterMs(network, key, step);
     this.largeKnows = transcript.length + o.written;
-    const step = this.step;
-    this.log.push({type: "request", call, kind: o.call.mode, step, ids: transcript.length - context.known + (o.drafts?.length ?? 0), bytesUp, netMs, guess: o.guess ?? 0});
-    this.log.push({type: "large", call, evaluated: o.evaluated, generated: o.generated, ms: o.ms});
-    this.log.push({type: "reply", call, bytesDown, tokens: o.replies.length, agreed: o.agreed ?? false});
+    const events: DecodeEvent[] = [
+      {type: "request", call, kind: o.call.mode, step, ids: transcript.length - context.known + (o.drafts?.length ?? 0), bytesUp, netMs, guess: o.guess ?? 0},
+      {type: "large", call, evaluated: o.evaluated, generated: o.generated, ms: o.ms},
+      {type: "reply", call, bytesDown, tokens: o.replies.length, agreed: o.agreed ?? false},
+    ];
+    if (o.insert) o.insert(events);
+    else for (const e of events) this.log.push(e);
     return {call, bytesUp, bytesDown, netMs};
   }
 }

@@ -1,15 +1,16 @@
 import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import {PathAccount} from "./account.ts";
 import type {DecodeEvent} from "./events.ts";
 import {DEFAULT_NETWORK, SESSION_PROTOCOL, type NetworkModel, type WireProtocol} from "./network.ts";
 import {DEFAULT_POLICY, isOptimistic, policyName, type PolicySpec} from "./policy.ts";
+import {RemoteModel} from "../models/remote/RemoteModel.ts";
+import {optimisticLoop} from "./optimisticLoop.ts";
 import {routedLoop} from "./routedLoop.ts";
 import {RunModel} from "./RunModel.ts";
 import {PIECE_CONTEXT, RunState, type RunSettings} from "./RunState.ts";
 import {speculativeLoop} from "./speculativeLoop.ts";
-import {runStats, summarizeRecords} from "./stats.ts";
+import {runStats} from "./stats.ts";
 import {replayTimeline, type DeviceProfile} from "./timeline.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
@@ -52,6 +53,12 @@ export interface DecodeOptions {
   onLargeError?: "fail" | "small";
   /** Declared compute speeds for the timeline; default the measured times (timeline.ts). */
   profile?: DeviceProfile;
+  /**
+   * Optimistic continuation: "simulate" (default) decodes sequentially and replays the log with
+   * overlap; "real" keeps requests in flight while the small model decodes (a large model behind
+   * tlr serve), so its wall time is real. Both give the same tokens.
+   */
+  overlap?: "simulate" | "real";
 }
 
 /**
@@ -71,13 +78,29 @@ export interface DecodeOptions {
 export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   checkDecodeOptions(options);
   const policy = options.policy ?? DEFAULT_POLICY;
-  const run = new RunState(options.prompt, new RunModel(options.small), new RunModel(options.large), runSettings(options));
+  const real = options.overlap === "real" && isOptimistic(policy);
+  const settings = runSettings(options);
+  // Tokens of a real optimistic run are final only once their replies are in: they stream afterwards.
+  const run = new RunState(options.prompt, new RunModel(options.small), new RunModel(options.large), real ? {...settings, onToken: undefined} : settings);
   const start = performance.now();
+  let thrownAway: number | undefined;
   if (policy.kind === "speculative") await speculativeLoop(run, policy);
+  else if (real) thrownAway = (await optimisticLoop(run, policy, remoteSession(options.large))).thrownAway;
   else await routedLoop(run, policy);
   const wallMs = performance.now() - start;
   if (!run.textInLoop) fillPieces(run.records, run.transcript, run.promptLength, options.tokenizer);
-  return finishPolicyRun(run.transcript, run.promptLength, run.records, run.log.events, policy, options, run.stopReason, wallMs);
+  const result = finishPolicyRun(run.transcript, run.promptLength, run.records, run.log.events, policy, options, run.stopReason, wallMs);
+  if (thrownAway !== undefined) result.stats.speculativeSteps = thrownAway;
+  if (real) for (const r of result.records) options.onToken?.(r);
+  return result;
+}
+
+/** The large model of a real optimistic run: a client of tlr serve's session protocol. */
+function remoteSession(large: TokenModel): RemoteModel {
+  if (!(large instanceof RemoteModel) || large.protocol !== "session") {
+    throw new TlrError("optimistic continuation runs for real only with the large model behind tlr serve (its session protocol); with a local large model it is simulated (overlap: simulate)");
+  }
+  return large;
 }
 
 /** The result of a run from its transcript, records and log: pieces set, the timeline replayed onto the records. */
@@ -126,44 +149,12 @@ export function runSettings(options: DecodeOptions): RunSettings {
   };
 }
 
-/** Defaults and derived settings of `sweepTree` (the token policy's trajectory tree). */
-export function treeSettings(options: Omit<DecodeOptions, "threshold">) {
-  const {small, large, tokenizer} = options;
-  const network = options.network ?? DEFAULT_NETWORK;
-  const protocol = options.protocol ?? SESSION_PROTOCOL;
-  const key = options.key ?? "";
-  const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
-  return {
-    key,
-    eos: options.stop?.eos === false ? null : tokenizer.eos,
-    stopTokens: new Set(options.stop?.tokens ?? []),
-    stopStrings: options.stop?.strings ?? [],
-    /** A fresh account for one run's path. */
-    newAccount: () => new PathAccount(network, protocol, vocabBound, tokenizer, key),
-  };
-}
-
 /** Sets each record's text piece, with the ids before it as context. */
 export function fillPieces(records: TokenRecord[], transcript: readonly Token[], promptLength: number, tokenizer: Tokenizer): void {
   for (const r of records) {
     const at = promptLength + r.step;
     r.piece = tokenizer.detokenize([r.id], transcript.slice(Math.max(0, at - PIECE_CONTEXT), at));
   }
-}
-
-/** A token-policy run whose records carry their own clock (the trajectory tree's). */
-export function finishRun(transcript: Token[], promptLength: number, records: TokenRecord[], tokenizer: Tokenizer, stopReason: StopReason, wallMs: number, events: DecodeEvent[] = []): DecodeResult {
-  const generated = transcript.slice(promptLength);
-  return {
-    transcript,
-    promptLength,
-    generated,
-    text: tokenizer.detokenize(generated, transcript.slice(Math.max(0, promptLength - PIECE_CONTEXT), promptLength)),
-    records,
-    stats: summarizeRecords(records, stopReason, wallMs),
-    policy: "token",
-    events,
-  };
 }
 
 /** Fails before any evaluation when the run could not finish within either model's context. */

@@ -25,7 +25,7 @@ export async function routedLoop(run: RunState, policy: RoutedPolicy): Promise<v
     const transcript = run.transcript;
     const s = await run.small.next(transcript);
     run.smallStep(s);
-    const peek = router.peeksLarge && !run.largeDown ? await largeOrFallback(run, () => run.large.next(transcript)) : undefined;
+    const peek = router.peeksLarge && !run.largeDown ? await run.largeOrFallback(() => run.large.next(transcript)) : undefined;
     const routerStart = performance.now();
     // A router that peeks cannot score once the large model is down: the small model goes on alone.
     const scored = router.peeksLarge && !peek ? Number.NaN : router.score({step, key, small: s.prediction, large: peek?.prediction});
@@ -35,7 +35,7 @@ export async function routedLoop(run: RunState, policy: RoutedPolicy): Promise<v
     const routed = routes(score, threshold);
     const base = {small: s.prediction, smallEvaluated: s.evaluated, smallMs: s.ms, routerMs, score};
 
-    const turn = routed && !run.largeDown ? await largeOrFallback(run, () => takeTurn(run, policy, transcript, peek)) : undefined;
+    const turn = routed && !run.largeDown ? await run.largeOrFallback(() => takeTurn(run, policy, transcript, peek)) : undefined;
     if (!turn) {
       if (peek) run.log.push({type: "probe", evaluated: peek.evaluated, ms: peek.ms});
       run.checkId(s.prediction.token, "small");
@@ -153,20 +153,4 @@ async function guessTurn(run: RunState, policy: RoutedPolicy, s: NextResult, wri
     cuts.push(transcript.length + guess.length);
     guess.push(next.prediction.token);
   }
-}
-
-/** Runs a large-model call; with `onLargeError: "small"` a failure after its retries marks the large model down and gives undefined. */
-async function largeOrFallback<T>(run: RunState, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (run.settings.onLargeError !== "small" || !isLargeFailure(error)) throw error;
-    run.largeDown = true;
-    return undefined;
-  }
-}
-
-/** A remote large model that failed after its retries (never a bug or a bad input). */
-function isLargeFailure(error: unknown): boolean {
-  return (error as {name?: string})?.name === "RemoteError";
 }

@@ -21,7 +21,8 @@ export async function speculativeLoop(run: RunState, policy: Extract<PolicySpec,
     }
     const step = run.step;
     const transcript = run.transcript;
-    const room = Math.min(policy.gamma, run.remaining - 1);
+    // Drafts plus the large model's own token fit in max tokens; with the large model down, one token a round.
+    const room = run.largeDown ? 1 : Math.min(policy.gamma, run.remaining - 1);
     const stopIds = run.stopIds;
     const drafts: Token[] = [];
     const drafted: NextResult[] = [];
@@ -32,7 +33,18 @@ export async function speculativeLoop(run: RunState, policy: Extract<PolicySpec,
       drafted.push(s);
       drafts.push(s.prediction.token);
     }
-    const v = await run.large.verify(transcript, drafts);
+    const v = run.largeDown ? undefined : await run.largeOrFallback(() => run.large.verify(transcript, drafts));
+    if (!v) {
+      // The large model is down: the drafts are the small model's own greedy tokens, and it goes on alone.
+      if (drafted.length === 0) {
+        const s = await run.small.next(transcript);
+        run.smallStep(s);
+        run.checkId(s.prediction.token, "small");
+        drafted.push(s);
+      }
+      run.emit(drafted.map((s, i): TokenRecord => ({step: step + i, id: s.prediction.token, piece: "", source: "small", score: Number.NaN, small: s.prediction, large: null, smallEvaluated: s.evaluated, largeEvaluated: 0, smallMs: s.ms, largeMs: 0, probeMs: 0, routerMs: 0, netMs: 0, bytesUp: 0, bytesDown: 0, tMs: 0, fallback: true})));
+      continue;
+    }
     const a = v.accepted;
     const own = v.predictions[a]!.token;
     run.checkId(own, "large");

@@ -64,6 +64,8 @@ export interface RunStats {
   fallbacks: number;
   /** Drafts the large model rejected (speculative decoding). */
   discarded: number;
+  /** Steps an optimistic device computed and threw away: the timeline's estimate, or counted in a real run. */
+  speculativeSteps: number;
   /** Large-model evaluations made only for the oracle's peek. */
   probes: number;
   /** Time to first token on the simulated clock. */

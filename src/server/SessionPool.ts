@@ -1,7 +1,8 @@
 import pLimit, {type LimitFunction} from "p-limit";
 import type {LocalModel, LocalModelOptions, LocalWeights} from "../models/LocalModel.ts";
 import {commonPrefixLength} from "../models/schedule.ts";
-import type {Prediction, Token} from "../models/TokenModel.ts";
+import type {NextResult, Prediction, Token} from "../models/TokenModel.ts";
+import {generateTurn} from "../models/generateTurn.ts";
 import {HttpError} from "./httpUtil.ts";
 
 export interface SessionPoolOptions {
@@ -52,6 +53,8 @@ export class SessionPool {
   private readonly queue: LimitFunction;
   private readonly timer: NodeJS.Timeout;
   private anonymousCount = 0;
+  /** Per session id: the last numbered request answered, and who waits for it (kept apart from sessions, which may be evicted). */
+  private readonly order = new Map<string, {done: number; waiters: (() => void)[]}>();
   evictions = 0;
 
   constructor(
@@ -137,25 +140,79 @@ export class SessionPool {
    * (a tree sweep's schedule, or a lost session's replay), which reproduces the numbers: logits
    * depend on how a prefix was batched (models/schedule.ts).
    */
-  evaluate(session: Session, transcript: readonly Token[], schedule?: {keep: number; batches: readonly number[]}): Promise<StepResult> {
+  evaluate(session: Session, transcript: readonly Token[], schedule?: Schedule): Promise<StepResult> {
+    return this.inQueue(session, async () => {
+      const r = await session.model.next(transcript, {cuts: cutsOf(session, schedule)});
+      session.tokens = [...transcript, r.prediction.token];
+      return stepOf(r);
+    });
+  }
+
+  /**
+   * A turn (span, stitch): the catch-up as `evaluate` makes it, then each written token fed back
+   * as its own batch, until `max` tokens, a stop id, or (stitch) a token whose max-probability is
+   * ≥ `confident`, which is kept. One queue slot for the whole turn.
+   */
+  turn(session: Session, transcript: readonly Token[], schedule: Schedule | undefined, call: {max: number; confident?: number; stopIds: readonly Token[]}): Promise<TurnStepResult> {
+    return this.inQueue(session, async () => {
+      const cuts = cutsOf(session, schedule);
+      const turn = await generateTurn(session.model, transcript, {...call, ...(cuts ? {cuts} : {})});
+      session.tokens = [...transcript, ...turn.steps.map((x) => x.prediction.token)];
+      const steps = turn.steps.map(stepOf);
+      return {steps, ms: steps.reduce((a, x) => a + x.ms, 0), evaluated: steps.reduce((a, x) => a + x.evaluated, 0)};
+    });
+  }
+
+  /** Speculative decoding's verification (LocalModel.verify): predictions up to the first rejected draft. */
+  verify(session: Session, committed: readonly Token[], drafts: readonly Token[], schedule: Schedule | undefined): Promise<{predictions: Prediction[]; accepted: number; ms: number; evaluated: number}> {
+    return this.inQueue(session, async () => {
+      const start = performance.now();
+      const v = await session.model.verify(committed, drafts, {cuts: cutsOf(session, schedule)});
+      const own = v.predictions[v.accepted]!.token;
+      session.tokens = [...committed, ...drafts.slice(0, v.accepted), own];
+      return {predictions: v.predictions, accepted: v.accepted, ms: performance.now() - start, evaluated: v.evaluated};
+    });
+  }
+
+  private inQueue<T>(session: Session, work: () => Promise<T>): Promise<T> {
     return this.queue(async () => {
       try {
-        let cuts: number[] | undefined;
-        if (schedule) {
-          const {keep, batches} = schedule;
-          cuts = session.model.batchEnds.filter((e) => e < keep);
-          if (keep > 0) cuts.push(keep);
-          let end = keep;
-          for (const size of batches.slice(0, -1)) cuts.push((end += size));
-        }
-        const r = await session.model.next(transcript, {cuts});
-        session.tokens = [...transcript, r.prediction.token];
-        return {prediction: r.prediction, evaluated: (r.fromState ? 0 : r.evaluated) + r.replayed, ms: r.ms + (r.replayMs ?? 0)};
+        return await work();
       } catch (error) {
         this.drop(session); // its state is unknown now; the client resends
         throw error;
       }
     });
+  }
+
+  /**
+   * Waits until this session's request `seq − 1` has been answered, so that a client with several
+   * requests in flight (optimistic continuation) has them answered in the order it sent them,
+   * whatever order their connections delivered them in. Gives up after `timeoutMs` (the earlier
+   * request may never come) and lets the request go on.
+   */
+  async inOrder(id: string, seq: number, timeoutMs = 10_000): Promise<void> {
+    let order = this.order.get(id);
+    if (!order) {
+      order = {done: seq === 1 ? 0 : -1, waiters: []};
+      this.order.set(id, order);
+      if (this.order.size > 4 * this.options.maxSessions) this.order.delete(this.order.keys().next().value!);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (order.done >= 0 && order.done < seq - 1 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        order.waiters.push(resolve);
+        setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
+      });
+    }
+  }
+
+  /** Marks request `seq` of a session answered (or failed) and wakes the requests waiting for it. */
+  answered(id: string, seq: number): void {
+    const order = this.order.get(id);
+    if (!order) return;
+    order.done = Math.max(order.done, seq);
+    for (const wake of order.waiters.splice(0)) wake();
   }
 
   /**
@@ -183,6 +240,33 @@ export class SessionPool {
     all.push(...(await Promise.all(this.spare.splice(0))));
     await Promise.all(all.map((m) => m.dispose()));
   }
+}
+
+/** A client-chosen batch schedule: the batch sizes after the first `keep` tokens. */
+export interface Schedule {
+  keep: number;
+  batches: readonly number[];
+}
+
+export interface TurnStepResult {
+  steps: StepResult[];
+  ms: number;
+  evaluated: number;
+}
+
+/** The cuts that reproduce a client's schedule on this session's model, or undefined for the model's own append-only plan. */
+function cutsOf(session: Session, schedule: Schedule | undefined): number[] | undefined {
+  if (!schedule) return undefined;
+  const {keep, batches} = schedule;
+  const cuts = session.model.batchEnds.filter((e) => e < keep);
+  if (keep > 0) cuts.push(keep);
+  let end = keep;
+  for (const size of batches.slice(0, -1)) cuts.push((end += size));
+  return cuts;
+}
+
+function stepOf(r: NextResult): StepResult {
+  return {prediction: r.prediction, evaluated: (r.fromState ? 0 : r.evaluated) + r.replayed, ms: r.ms + (r.replayMs ?? 0)};
 }
 
 function busySession(id: string): HttpError {

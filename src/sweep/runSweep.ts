@@ -2,8 +2,8 @@ import {existsSync, mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import pLimit from "p-limit";
 import {subset} from "../data/subset.ts";
-import {PredictionMemo} from "../decoding/memo.ts";
-import {sweepTree} from "../decoding/tree.ts";
+import {MemoModel} from "../decoding/memo.ts";
+import {sweepRuns} from "../decoding/sweepRuns.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
@@ -168,12 +168,12 @@ async function runQuestion(
     threshold: r.thresholds[i]!,
     target: r.targets[i] ?? null,
   });
-  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(worker.large, prompt.length)};
+  const memo = {small: new MemoModel(worker.small, prompt.length), large: new MemoModel(worker.large, prompt.length)};
   const questions: QuestionRow[] = [];
   const tokens: TokenRow[] = [];
   try {
     for (const r of routers) {
-      const tree = await sweepTree({
+      const tree = await sweepRuns({
         prompt,
         small: worker.small,
         large: worker.large,

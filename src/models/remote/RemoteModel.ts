@@ -2,14 +2,15 @@ import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
-import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, TurnOptions, TurnResult, VerifyResult, WireUse} from "../TokenModel.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
 import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
-import {encodeSessionRequest, SESSION_BINARY_TYPE} from "./sessionBinary.ts";
-import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "./sessionWire.ts";
+import {encodeSessionRequest, SESSION_BINARY_TYPE, type SessionCall} from "./sessionBinary.ts";
+import type {SessionRequest} from "./SessionMirror.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply, SessionTurnReply} from "./sessionWire.ts";
 import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
 
 /**
@@ -40,8 +41,11 @@ export interface RemoteLink {
   request: RequestContext;
 }
 
-interface CallResult {
-  parsed: ParsedLogprobs;
+interface CallResults {
+  /** One per predicted token, in order. */
+  parsed: ParsedLogprobs[];
+  /** A verification's accepted drafts. */
+  accepted?: number;
   computeMs: number | undefined;
   evaluated: number | undefined;
 }
@@ -61,6 +65,10 @@ export class RemoteModel implements TokenModel {
   private serverTokens: Token[] = [];
   /** Session protocol: where the server's evaluation batches ended, to replay them after a lost session. */
   private batchEnds: number[] = [];
+  /** Session protocol: the tokens the server's evaluation batches hold (through the last batch end). */
+  private serverHeld: Token[] = [];
+  /** Numbers requests for a server that answers a session's requests in order (several in flight: optimistic continuation). */
+  nextSeq: (() => number) | undefined;
   private cached: {transcript: Token[]; cuts: number[] | undefined; prediction: Prediction; evaluated: number} | undefined;
   /** The batches an exactly scheduled server would hold, for canonical catch-up sizes. */
   private readonly schedule = new ScheduleMirror();
@@ -91,11 +99,7 @@ export class RemoteModel implements TokenModel {
     const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts) : () => this.statelessCall(transcript, wire);
     const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
     wire.ms = performance.now() - start;
-    const {parsed} = result;
-    if (parsed.token >= this.info.vocabSize || !parsed.top.every((t) => t.id < this.info.vocabSize)) {
-      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${this.info.vocabSize}`);
-    }
-    const prediction = predictionFromLogprobs(parsed, this.link.topK);
+    const prediction = this.predictions(result.parsed)[0]!;
     if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
     this.cached = {transcript: [...transcript], cuts: cuts && [...cuts], prediction, evaluated};
     return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
@@ -115,20 +119,127 @@ export class RemoteModel implements TokenModel {
   }
 
   /**
-   * One step over the session protocol. The client mirrors the server's evaluation batches
-   * (`batchEnds`) with the same planning the server's model uses (models/schedule.ts). Plain
-   * decoding sends the unseen ids and the server evaluates them as one batch; with `cuts` (an
-   * exact sweep's batch history) it sends `keep` = the last batch the schedules share and the
-   * batch sizes after it, so the server reproduces the schedule and its numbers.
+   * A turn (span, stitch) in one request. Over the session protocol the server writes the turn
+   * with the batches a local model would (each written token its own batch); llama-server and
+   * OpenAI-compatible servers write a span with `n_predict` / `max_tokens` (their own batching),
+   * and cannot stop on the model's confidence, so a stitch needs the session protocol.
    */
-  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[]): Promise<CallResult> {
-    const held = this.serverTokens.slice(0, this.batchEnds.at(-1) ?? 0);
+  async generate(transcript: readonly Token[], options: TurnOptions): Promise<TurnResult> {
+    const start = performance.now();
+    this.check(transcript);
+    this.cached = undefined;
+    const {protocol} = this.link;
+    if (protocol !== "session" && options.confident !== undefined) {
+      throw new TlrError(`the ${protocol} protocol cannot end a turn on the model's confidence (stitch): use tlr serve, whose session protocol can`);
+    }
+    const first = this.schedule.call(transcript, options.cuts);
+    const wire = emptyWire();
+    const call: SessionCall = options.confident !== undefined ? {mode: "stitch", max: options.max, sigma: options.confident, stopIds: [...(options.stopIds ?? [])]} : {mode: "span", max: options.max, stopIds: [...(options.stopIds ?? [])]};
+    const results = await withRetries(
+      () => this.link.limit(() => (protocol === "session" ? this.sessionCall(transcript, wire, options.cuts, {call}) : this.statelessTurn(transcript, wire, options))),
+      this.link.retry,
+      () => wire.retries++,
+    );
+    wire.ms = performance.now() - start;
+    const steps = this.predictions(results.parsed).map((prediction, i): NextResult => ({prediction, evaluated: i === 0 ? first.evaluated : 1, fromState: false, replayed: 0, ms: 0}));
+    for (let i = 1; i < steps.length; i++) this.schedule.call([...transcript, ...results.parsed.slice(0, i).map((p) => p.token)]);
+    if (results.evaluated !== undefined) wire.serverEvaluated = results.evaluated;
+    const ms = results.computeMs ?? wire.ms;
+    steps[0]!.ms = ms;
+    steps[0]!.wire = wire;
+    return {steps, ms, evaluated: first.evaluated + steps.length - 1, wire};
+  }
+
+  /** Speculative decoding's verification in one request: tlr serve's session protocol only (the others cannot score a prompt's positions). */
+  async verify(transcript: readonly Token[], drafts: readonly Token[], options: NextOptions = {}): Promise<VerifyResult> {
+    const start = performance.now();
+    if (this.link.protocol !== "session") {
+      throw new TlrError(`the ${this.link.protocol} protocol cannot verify drafts (no log-probabilities at the prompt's positions): speculative decoding needs tlr serve's session protocol`);
+    }
+    this.check([...transcript, ...drafts]);
+    this.cached = undefined;
+    const first = this.schedule.call(transcript, options.cuts);
+    if (drafts.length > 0) this.schedule.call([...transcript, ...drafts]);
+    const wire = emptyWire();
+    const results = await withRetries(() => this.link.limit(() => this.sessionCall(transcript, wire, options.cuts, {call: {mode: "verify", drafts: drafts.length}, drafts})), this.link.retry, () => wire.retries++);
+    wire.ms = performance.now() - start;
+    if (results.evaluated !== undefined) wire.serverEvaluated = results.evaluated;
+    const accepted = results.accepted ?? 0;
+    if (accepted > drafts.length || results.parsed.length !== accepted + 1) throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered a verification with ${results.parsed.length} predictions for ${accepted} accepted drafts`);
+    return {predictions: this.predictions(results.parsed), accepted, evaluated: first.evaluated + drafts.length, ms: results.computeMs ?? wire.ms, wire};
+  }
+
+  /**
+   * A session request with an explicit schedule, outside this model's own mirror: for a client
+   * that keeps several requests in flight (optimistic continuation) and tracks the session's
+   * state itself (`SessionMirror`). Numbered with `seq`, so the server answers them in order. A
+   * session the server lost is rebuilt by `resend()` (the whole prefix, keep 0).
+   */
+  async sessionRequest(request: SessionRequest, seq: number, resend: () => SessionRequest): Promise<{predictions: Prediction[]; accepted?: number; ms: number; wire: WireUse}> {
+    if (this.link.protocol !== "session") throw new TlrError(`optimistic continuation over a real link needs tlr serve's session protocol, not ${this.link.protocol}`);
+    const start = performance.now();
+    const wire = emptyWire();
+    const url = this.link.http.base.href;
+    const send = (r: SessionRequest) => this.post("/session/next", encodeSessionRequest(this.session, r.keep, r.ids, r.batches, r.call, seq), wire, SESSION_BINARY_TYPE);
+    const ex = await withRetries(
+      () =>
+        this.link.limit(async () => {
+          let reply = await send(request);
+          if (reply.status === 404 && errorCode(reply) === "unknown-session") {
+            wire.resends++;
+            reply = await send(resend());
+          }
+          return reply;
+        }),
+      this.link.retry,
+      () => wire.retries++,
+    );
+    const single = request.call.mode === "next";
+    const steps = single ? [replyData(ex, url, SessionNextReply)] : replyData(ex, url, SessionTurnReply).steps;
+    const accepted = single ? undefined : replyData(ex, url, SessionTurnReply).accepted;
+    wire.ms = performance.now() - start;
+    const evaluated = numberHeader(ex, EVALUATED_HEADER);
+    if (evaluated !== undefined) wire.serverEvaluated = evaluated;
+    this.cached = undefined;
+    this.serverTokens = []; // this model's own mirror no longer describes the session
+    this.batchEnds = [];
+    this.serverHeld = [];
+    const predictions = this.predictions(steps.map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))})));
+    return {predictions, ...(accepted === undefined ? {} : {accepted}), ms: serverTimingMs(ex) ?? wire.ms, wire};
+  }
+
+  /** Checked predictions from parsed log-probabilities. */
+  private predictions(parsed: readonly ParsedLogprobs[]): Prediction[] {
+    for (const p of parsed) {
+      if (p.token >= this.info.vocabSize || !p.top.every((t) => t.id < this.info.vocabSize)) {
+        throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${p.token}, outside the vocabulary of ${this.info.vocabSize}`);
+      }
+    }
+    return parsed.map((p) => predictionFromLogprobs(p, this.link.topK));
+  }
+
+  /**
+   * One request over the session protocol: a prediction, a turn, or a verification of `drafts`
+   * (sent after the transcript). The client mirrors the server's evaluation batches (`batchEnds`,
+   * over the evaluated tokens `held`) with the same planning the server's model uses
+   * (models/schedule.ts). Plain decoding sends the unseen ids and the server evaluates them as one
+   * batch; with `cuts` (a run's batch history that the server's state does not already follow) it
+   * sends `keep` = the last batch the schedules share and the batch sizes after it, so the server
+   * reproduces the schedule and its numbers.
+   */
+  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[], turn?: {call: SessionCall; drafts?: readonly Token[]}): Promise<CallResults> {
+    const held = this.serverHeld;
+    const drafts = turn?.drafts ?? [];
     const plain = planEvaluation(held, this.batchEnds, transcript);
     const plan = cuts ? planEvaluation(held, this.batchEnds, transcript, cuts) : plain;
     const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
     const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
-    const next = (keep: number, batches?: readonly number[]) =>
-      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches), wire, SESSION_BINARY_TYPE);
+    const sent = [...transcript, ...drafts];
+    const body = (keep: number, batches?: readonly number[]) => {
+      const all = batches && drafts.length > 0 ? [...batches, drafts.length] : batches;
+      return encodeSessionRequest(this.session, keep, sent.slice(keep), all, turn?.call, this.nextSeq?.());
+    };
+    const next = (keep: number, batches?: readonly number[]) => this.post("/session/next", body(keep, batches), wire, SESSION_BINARY_TYPE);
     // The schedule the server would follow anyway (append-only decoding) needs no batch list: the request stays minimal.
     const asPlain = plan.evaluate.length === 0 || (plan.keepSegments === plain.keepSegments && sameIds(plan.evaluate, plain.evaluate));
     let ex = asPlain ? await next(commonPrefixLength(this.serverTokens, transcript)) : await next(plan.keepLength, sizes(plan.evaluate, plan.keepLength));
@@ -137,24 +248,41 @@ export class RemoteModel implements TokenModel {
       wire.resends++;
       ex = await next(0, sizes(ends, 0));
     }
-    const reply = replyData(ex, this.link.http.base.href, SessionNextReply);
-    this.batchEnds = ends;
-    this.serverTokens = [...transcript, reply.token];
-    return {
-      parsed: {token: reply.token, top: reply.top.map(([id, logprob]) => ({id, logprob}))},
-      computeMs: serverTimingMs(ex),
-      evaluated: numberHeader(ex, EVALUATED_HEADER),
-    };
+    const url = this.link.http.base.href;
+    const steps = !turn || turn.call.mode === "next" ? [replyData(ex, url, SessionNextReply)] : undefined;
+    const many = steps ? undefined : replyData(ex, url, SessionTurnReply);
+    const parsed = (steps ?? many!.steps).map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))}));
+    const written = parsed.map((p) => p.token);
+    const n = transcript.length;
+    if (turn?.call.mode === "verify") {
+      const a = many!.accepted ?? 0;
+      this.batchEnds = drafts.length > 0 ? [...ends, n + drafts.length] : ends;
+      this.serverHeld = [...transcript, ...drafts];
+      this.serverTokens = [...transcript, ...drafts.slice(0, a), written.at(-1)!];
+    } else {
+      // A turn's written tokens, all but the last, were fed back one batch each.
+      this.batchEnds = [...ends, ...written.slice(0, -1).map((_, i) => n + i + 1)];
+      this.serverHeld = [...transcript, ...written.slice(0, -1)];
+      this.serverTokens = [...transcript, ...written];
+    }
+    return {parsed, accepted: many?.accepted, computeMs: serverTimingMs(ex), evaluated: numberHeader(ex, EVALUATED_HEADER)};
   }
 
-  private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+  private async statelessCall(transcript: readonly Token[], wire: WireUse, max = 1): Promise<CallResults> {
     const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
-    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
+    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request, max), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));
     if (typeof reply === "string") throw malformed(ex, url, reply);
     // tlr serve reports its compute in headers on /v1/completions too.
-    return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
+    return {parsed: reply.parsed, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
+  }
+
+  /** A span from a stateless server: `max` tokens in one request, cut after the first stop id (servers stop at their own end of generation). */
+  private async statelessTurn(transcript: readonly Token[], wire: WireUse, options: TurnOptions): Promise<CallResults> {
+    const r = await this.statelessCall(transcript, wire, options.max);
+    const end = r.parsed.findIndex((p) => options.stopIds?.includes(p.token));
+    return {...r, parsed: r.parsed.slice(0, end < 0 ? options.max : end + 1)};
   }
 
   private async post(path: string, body: string | Buffer, wire: WireUse, contentType?: string): Promise<HttpExchange> {
@@ -172,6 +300,7 @@ export class RemoteModel implements TokenModel {
     const had = this.serverTokens.length > 0;
     this.serverTokens = [];
     this.batchEnds = [];
+    this.serverHeld = [];
     this.cached = undefined;
     this.schedule.reset();
     if (had && this.link.protocol === "session") {

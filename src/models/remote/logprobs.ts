@@ -50,14 +50,14 @@ export function tokenIdOf(name: string): Token | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The first generated token of a legacy-shape reply, or a reason it cannot be read. */
-export function fromLegacy(l: z.infer<typeof legacyLogprobs>): ParsedLogprobs | string {
-  const token = tokenIdOf(l.tokens[0]!);
+/** Generated token `i` of a legacy-shape reply, or a reason it cannot be read. */
+export function fromLegacy(l: z.infer<typeof legacyLogprobs>, i = 0): ParsedLogprobs | string {
+  const token = tokenIdOf(l.tokens[i]!);
   if (token === undefined) {
-    return `tokens come as text ("${l.tokens[0]}"), not ids: the server must support return_tokens_as_token_ids (vLLM) or answer llama.cpp's logprobs.content`;
+    return `tokens come as text ("${l.tokens[i]}"), not ids: the server must support return_tokens_as_token_ids (vLLM) or answer llama.cpp's logprobs.content`;
   }
   const top: TopLogprob[] = [];
-  for (const [name, logprob] of Object.entries(l.top_logprobs[0] ?? {})) {
+  for (const [name, logprob] of Object.entries(l.top_logprobs[i] ?? {})) {
     const id = tokenIdOf(name);
     if (id === undefined) return `top_logprobs key "${name}" is not a "token_id:N" name`;
     top.push({id, logprob});
@@ -66,9 +66,23 @@ export function fromLegacy(l: z.infer<typeof legacyLogprobs>): ParsedLogprobs | 
   return {token, top};
 }
 
+/** The first generated token of an OpenAI-compatible reply, or a reason it cannot be read. */
 export function fromOpenAIReply(reply: z.infer<typeof OpenAICompletionReply>): ParsedLogprobs | string {
+  const all = fromOpenAIReplyAll(reply);
+  return typeof all === "string" ? all : all[0]!;
+}
+
+/** Every generated token of an OpenAI-compatible reply (one, or a span's), or a reason one cannot be read. */
+export function fromOpenAIReplyAll(reply: z.infer<typeof OpenAICompletionReply>): ParsedLogprobs[] | string {
   const logprobs = reply.choices[0]!.logprobs;
-  return "content" in logprobs ? fromLlamaEntry(logprobs.content[0]!) : fromLegacy(logprobs);
+  if ("content" in logprobs) return logprobs.content.map(fromLlamaEntry);
+  const out: ParsedLogprobs[] = [];
+  for (let i = 0; i < logprobs.tokens.length; i++) {
+    const p = fromLegacy(logprobs, i);
+    if (typeof p === "string") return p;
+    out.push(p);
+  }
+  return out;
 }
 
 /**

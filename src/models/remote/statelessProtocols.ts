@@ -1,6 +1,6 @@
 import {z} from "zod";
 import type {Token, Tokenizer} from "../TokenModel.ts";
-import {fromLlamaEntry, fromOpenAIReply, LlamaCompletionReply, OpenAICompletionReply, type ParsedLogprobs} from "./logprobs.ts";
+import {fromLlamaEntry, fromOpenAIReplyAll, LlamaCompletionReply, OpenAICompletionReply, type ParsedLogprobs} from "./logprobs.ts";
 
 /*
  * Stateless protocols: every request carries the whole transcript; the server's prefix cache
@@ -17,16 +17,17 @@ export interface RequestContext {
   tokenizer: Tokenizer | undefined;
 }
 
-/** A parsed reply: the token and top-K, plus what the server says it cost where it says so. */
+/** A parsed reply: each generated token with its top-K, plus what the server says it cost where it says so. */
 export interface StatelessReply {
-  parsed: ParsedLogprobs;
+  parsed: ParsedLogprobs[];
   computeMs: number | undefined;
   evaluated: number | undefined;
 }
 
 export interface StatelessProtocol {
   path: string;
-  body(transcript: readonly Token[], ctx: RequestContext): string;
+  /** The request for `max` new tokens (default 1). */
+  body(transcript: readonly Token[], ctx: RequestContext, max?: number): string;
   /** The reply, or a reason it is unusable (the caller turns it into a `malformed` error). */
   parse(json: unknown): StatelessReply | string;
 }
@@ -49,20 +50,20 @@ function issue(error: z.ZodError): string {
 /** llama-server's native `POST /completion` with a token-id prompt. */
 export const LLAMA_COMPLETION: StatelessProtocol = {
   path: "/completion",
-  body: (transcript, {topK}) =>
-    JSON.stringify({prompt: transcript, n_predict: 1, n_probs: topK, temperature: 0, cache_prompt: true}),
+  body: (transcript, {topK}, max = 1) =>
+    JSON.stringify({prompt: transcript, n_predict: max, n_probs: topK, temperature: 0, cache_prompt: true}),
   parse(json) {
     const r = LlamaCompletionReply.safeParse(json);
     if (!r.success) return issue(r.error);
-    return {parsed: fromLlamaEntry(r.data.completion_probabilities[0]!), ...costOf(json)};
+    return {parsed: r.data.completion_probabilities.map(fromLlamaEntry), ...costOf(json)};
   },
 };
 
-function openAIBody(prompt: readonly Token[] | string, {topK, model}: RequestContext): string {
+function openAIBody(prompt: readonly Token[] | string, {topK, model}: RequestContext, max = 1): string {
   return JSON.stringify({
     ...(model === undefined ? {} : {model}),
     prompt,
-    max_tokens: 1,
+    max_tokens: max,
     temperature: 0,
     logprobs: topK,
     return_tokens_as_token_ids: true,
@@ -72,7 +73,7 @@ function openAIBody(prompt: readonly Token[] | string, {topK, model}: RequestCon
 function parseOpenAI(json: unknown): StatelessReply | string {
   const r = OpenAICompletionReply.safeParse(json);
   if (!r.success) return issue(r.error);
-  const parsed = fromOpenAIReply(r.data);
+  const parsed = fromOpenAIReplyAll(r.data);
   return typeof parsed === "string" ? parsed : {parsed, ...costOf(json)};
 }
 
@@ -86,9 +87,9 @@ export const OPENAI_COMPLETIONS: StatelessProtocol = {path: "/v1/completions", b
  */
 export const OPENAI_TEXT: StatelessProtocol = {
   path: "/v1/completions",
-  body(transcript, ctx) {
+  body(transcript, ctx, max) {
     if (!ctx.tokenizer) throw new Error("the text protocol needs the small model's tokenizer");
-    return openAIBody(transcriptText(transcript, ctx.tokenizer), ctx);
+    return openAIBody(transcriptText(transcript, ctx.tokenizer), ctx, max);
   },
   parse: parseOpenAI,
 };
