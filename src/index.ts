@@ -46,6 +46,8 @@ export {predictionFromLogprobs, type ParsedLogprobs} from "./models/remote/logpr
 export {bytesByProtocol, paperTextProtocol, statelessIdsProtocol, WIRE_PROTOCOLS, type ProtocolBytes} from "./models/remote/wireProtocols.ts";
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";
 export {settleAll, type Settled} from "./util/settleAll.ts";
+export {startSlowLink, type SlowLink, type SlowLinkOptions} from "./net/slowLink.ts";
+export {SessionMirror, type SessionRequest} from "./models/remote/SessionMirror.ts";
 // Datasets: loaders, sources (data directory, Hugging Face Hub + cache), manifests.
 export type {Choice, Example, ExampleSource} from "./data/types.ts";
 export {loadDataset, type Dataset, type DatasetProvenance, type LoadDatasetOptions} from "./data/loadDataset.ts";

@@ -31,8 +31,9 @@ interface Pending {
   score: number;
   routerMs: number;
   request: SessionRequest;
-  /** The large model's history before the guess was committed to it. */
+  /** Both models' histories when the request was sent: a failed guess returns them there (a batch the guess shares with the reply must not survive). */
   before: {held: Token[]; ends: number[]};
+  smallBefore: {held: Token[]; ends: number[]};
   cuts: number[];
   reply: Promise<Reply>;
   settled?: {ok: true; value: Reply} | {ok: false; error: unknown};
@@ -83,6 +84,7 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
         const previous = voids ?? Promise.resolve();
         voids = previous.then(() => later.reply.then((r) => mirror.apply(later.request, r.predictions.map((x) => x.token)), () => undefined));
       }
+      run.small.restore(p.smallBefore);
       run.large.restore(p.before);
       run.large.commitTurn(p.transcript, p.cuts, written);
     }
@@ -173,12 +175,13 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
     for (const p of pending) assumed.apply(p.request, p.guess);
     const request = assumed.plan(at, cuts, call);
     const before = run.large.snapshot();
+    const smallBefore = run.small.snapshot();
     run.large.commitTurn(at, cuts, guess);
     const resend = () => ({keep: 0, ids: at, batches: [...cuts, at.length].map((e, i, all) => e - (i === 0 ? 0 : all[i - 1]!)), call});
     const reply = remote.sessionRequest(request, ++seq, resend);
     const slot: DecodeEvent = {type: "discard", count: 0}; // replaced by the request's events when its reply is in
     run.log.push(slot);
-    const p: Pending = {slot, recordIndex: run.records.length, transcript: at, step, guess, guessEvents, small: s, score, routerMs, request, before, cuts, reply};
+    const p: Pending = {slot, recordIndex: run.records.length, transcript: at, step, guess, guessEvents, small: s, score, routerMs, request, before, smallBefore, cuts, reply};
     reply.then(
       (value) => (p.settled = {ok: true, value}),
       (error) => (p.settled = {ok: false, error}),

@@ -69,6 +69,8 @@ export class RemoteModel implements TokenModel {
   private serverHeld: Token[] = [];
   /** Numbers requests for a server that answers a session's requests in order (several in flight: optimistic continuation). */
   nextSeq: (() => number) | undefined;
+  /** The session got requests outside this model's mirror (`sessionRequest`): reset must still close it and take a new id. */
+  private used = false;
   private cached: {transcript: Token[]; cuts: number[] | undefined; prediction: Prediction; evaluated: number} | undefined;
   /** The batches an exactly scheduled server would hold, for canonical catch-up sizes. */
   private readonly schedule = new ScheduleMirror();
@@ -201,9 +203,11 @@ export class RemoteModel implements TokenModel {
     const evaluated = numberHeader(ex, EVALUATED_HEADER);
     if (evaluated !== undefined) wire.serverEvaluated = evaluated;
     this.cached = undefined;
-    this.serverTokens = []; // this model's own mirror no longer describes the session
+    // This model's own mirror no longer describes the session: the next plain call resends from scratch.
+    this.serverTokens = [];
     this.batchEnds = [];
     this.serverHeld = [];
+    this.used = true;
     const predictions = this.predictions(steps.map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))})));
     return {predictions, ...(accepted === undefined ? {} : {accepted}), ms: serverTimingMs(ex) ?? wire.ms, wire};
   }
@@ -297,7 +301,8 @@ export class RemoteModel implements TokenModel {
 
   /** Forgets this client's state; its session is closed on the server (best effort, not awaited). */
   async reset(): Promise<void> {
-    const had = this.serverTokens.length > 0;
+    const had = this.used || this.serverTokens.length > 0;
+    this.used = false;
     this.serverTokens = [];
     this.batchEnds = [];
     this.serverHeld = [];
