@@ -92,12 +92,13 @@ export {physicalCores} from "./util/cpu.ts";
 export {summaryTables, type SummaryTable} from "./results/formatTable.ts";
 export {summaryHtml} from "./results/summaryHtml.ts";
 export {checkArrowFile} from "./results/arrowFile.ts";
-export {plotRows, runsOf, type PlotRole, type PlotRow} from "./plots/plotRows.ts";
+export {plotRows, runsOf, seriesName, type PlotRole, type PlotRow} from "./plots/plotRows.ts";
 export {runLabels} from "./plots/runLabels.ts";
 export {buildPlots, PLOT_NAMES, type Plot, type PlotName} from "./plots/buildPlots.ts";
 export {accuracyUploadSpec, type AccuracyUploadOptions} from "./plots/specs/accuracyUploadSpec.ts";
 export {accuracyThresholdSpec, uploadThresholdSpec} from "./plots/specs/thresholdSpecs.ts";
 export {latencySpec} from "./plots/specs/latencySpec.ts";
+export {accuracyLatencySpec} from "./plots/specs/accuracyLatencySpec.ts";
 export {bytesUpSpec} from "./plots/specs/bytesUpSpec.ts";
 export {compileSpec, type WarningHandler} from "./plots/compileSpec.ts";
 export {renderSvg} from "./plots/renderSvg.ts";
@@ -134,5 +135,5 @@ export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/met
 // Hub-hosted model presets.
 export {MODEL_PRESETS, type ModelFile, type ModelPreset} from "./models/modelPresets.ts";
 export {cachedModelPath, modelPreset, pullModel, type PulledFile, type PullModelResult} from "./models/pullModel.ts";
-export {formatPaperTable1, PAPER_TABLE1, paperTable1, type Table1Column, type Table1Metric} from "./results/paperTable1.ts";
+export {formatPaperTable1, PAPER_TABLE1, paperTable1, policiesOf, type PaperTable1, type PaperTable1Options, type Table1Column, type Table1Metric} from "./results/paperTable1.ts";
 export {compareAtUpload, type RouterAtUpload, type UploadPoint} from "./results/compareAtUpload.ts";

@@ -11,7 +11,9 @@ import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
-import {formatStats, MarkedTextWriter} from "./render.ts";
+import {formatProfile, formatStats, MarkedTextWriter} from "./render.ts";
+import {isOptimistic, parsePolicy, usesRouter} from "../decoding/policy.ts";
+import {DEVICE_PROFILES, replayTimeline} from "../decoding/timeline.ts";
 
 interface GenerateFlags {
   small: string;
@@ -43,6 +45,9 @@ interface GenerateFlags {
   remoteModel?: string;
   timeout: number;
   retries: number;
+  policy: string;
+  onLargeError: "fail" | "small";
+  profile?: string;
 }
 
 /** `--large` names a server rather than a file. */
@@ -85,6 +90,9 @@ export function generateCommand(io: CliIO): Command {
     .option("--remote-model <name>", "with --large URL: the OpenAI `model` field (default: the server's first model)")
     .option("--timeout <ms>", "with --large URL: time limit per request", parsePositiveInt, 30_000)
     .option("--retries <n>", "with --large URL: retries of a failed request, with back-off", parseInteger, 4)
+    .option("--policy <name>", "decoding policy: token, span:K, stitch[:σ[:cap]], speculative:γ, with +optimistic for token/span/stitch (README, Policies)", "token")
+    .addOption(new Option("--on-large-error <what>", "when the large model still fails after its retries: fail, or go on with the small model alone").choices(["fail", "small"]).default("fail"))
+    .addOption(new Option("--profile <name>", "also show the latency on a declared device profile").choices(Object.keys(DEVICE_PROFILES)))
     .action(async (flags: GenerateFlags) => runGenerate(flags, io));
 }
 
@@ -94,7 +102,8 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   if (isLearnedRouterKind(flags.router) !== (flags.routerFile !== undefined)) {
     throw new TlrError(isLearnedRouterKind(flags.router) ? `router ${flags.router} needs --router-file` : `--router-file goes with a learned router (mlp, logreg, onnx), not ${flags.router}`);
   }
-  const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router];
+  const policy = parsePolicy(flags.policy);
+  const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router] ?? (usesRouter(policy) ? undefined : 0);
   if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
@@ -139,24 +148,31 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
       stop: {strings: flags.stop},
       network,
       sharedVocabSize: pair.vocabulary.sharedSize,
+      policy,
+      onLargeError: flags.onLargeError,
+      // With a server, optimistic continuation runs for real (requests in flight while the small model decodes).
+      overlap: isModelUrl(flags.large) ? "real" : "simulate",
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
     });
+    const profile = flags.profile ? DEVICE_PROFILES[flags.profile] : undefined;
+    const onProfile = profile && replayTimeline(result.events, {network, profile, optimistic: isOptimistic(policy)});
     if (writer) {
       writer.end();
       io.stdout.write("\n");
-      if (!flags.plain) io.stdout.write(`\n${formatStats(result.stats, network.rttMs)}\n`);
+      if (!flags.plain) io.stdout.write(`\n${formatStats(result.stats, network.rttMs, result.policy)}${onProfile ? `\n${formatProfile(onProfile, flags.profile!)}` : ""}\n`);
     } else {
       const run = {
         small: pair.small.info,
         large: pair.large.info,
         router: router.name,
+        policy: result.policy,
         threshold,
         maxTokens: flags.maxTokens,
         network,
         prompt: promptText,
         promptIds: prompt,
       };
-      io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, records: result.records}, 2) + "\n");
+      io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, ...(onProfile ? {profile: {name: flags.profile, ...onProfile}} : {}), records: result.records, events: result.events}, 2) + "\n");
     }
   } finally {
     await pair.dispose();

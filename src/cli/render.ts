@@ -1,3 +1,4 @@
+import type {Timeline} from "../decoding/timeline.ts";
 import type {RunStats, TokenRecord} from "../decoding/types.ts";
 
 const RED = "\x1b[31m";
@@ -40,10 +41,16 @@ export function markText(records: readonly Pick<TokenRecord, "piece" | "source">
 
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
 
-/** The run's figures as a few human-readable lines. */
-export function formatStats(s: RunStats, rttMs: number): string {
+/** The run's figures as a few human-readable lines (the policy named unless it is `token`). */
+export function formatStats(s: RunStats, rttMs: number, policy = "token"): string {
+  const extra = [
+    s.verified ? `verified drafts ${s.verified}, rejected ${s.discarded}` : "",
+    s.fallbacks ? `fell back to the small model at ${s.fallbacks} routed steps` : "",
+    s.speculativeSteps ? `speculative steps thrown away ${s.speculativeSteps}` : "",
+  ].filter(Boolean);
   return [
-    `tokens ${s.generated} · from large ${s.largeTokens} (${(100 * s.uploadFraction).toFixed(1)}% uploaded) · large calls ${s.largeCalls}${s.probes ? ` · oracle probes ${s.probes}` : ""} · stop: ${s.stopReason}`,
+    `${policy === "token" ? "" : `policy ${policy} · `}tokens ${s.generated} · from large ${s.largeTokens} (${(100 * s.uploadFraction).toFixed(1)}% uploaded) · large calls ${s.largeCalls}${s.probes ? ` · oracle probes ${s.probes}` : ""} · stop: ${s.stopReason}`,
+    ...(extra.length > 0 ? [extra.join(" · ")] : []),
     `TTFT ${ms(s.ttftMs)} · TBT ${ms(s.tbtMs)} · small ${ms(s.smallMs)} · large ${ms(s.largeMs)} · network ${ms(s.networkMs)} (simulated, RTT ${rttMs} ms) · overall ${ms(s.totalMs)} · wall ${ms(s.wallMs)}`,
     `bytes up ${s.bytesUp} · down ${s.bytesDown} · evaluated: small ${s.smallEvaluated}, large ${s.largeEvaluated} tokens`,
     ...(s.wire
@@ -53,4 +60,9 @@ export function formatStats(s: RunStats, rttMs: number): string {
         ]
       : []),
   ].join("\n");
+}
+
+/** The same run's latency on a device profile, one line. */
+export function formatProfile(t: Timeline, name: string): string {
+  return `on the ${name} device profile: TTFT ${ms(t.ttftMs)} · TBT ${ms(t.tbtMs)} · small ${ms(t.smallMs)} · comm + large ${ms(t.networkMs + t.largeMs)} · overall ${ms(t.totalMs)}`;
 }

@@ -2,12 +2,13 @@ import type {TopLevelSpec} from "vega-lite";
 import type {Results} from "../results/resultsFolder.ts";
 import {TlrError} from "../util/errors.ts";
 import {plotRows, type PlotRow} from "./plotRows.ts";
+import {accuracyLatencySpec} from "./specs/accuracyLatencySpec.ts";
 import {accuracyUploadSpec} from "./specs/accuracyUploadSpec.ts";
 import {bytesUpSpec} from "./specs/bytesUpSpec.ts";
 import {latencySpec} from "./specs/latencySpec.ts";
 import {accuracyThresholdSpec, uploadThresholdSpec} from "./specs/thresholdSpecs.ts";
 
-export const PLOT_NAMES = ["accuracy-upload", "accuracy-threshold", "upload-threshold", "latency", "bytes-up"] as const;
+export const PLOT_NAMES = ["accuracy-upload", "accuracy-threshold", "upload-threshold", "latency", "bytes-up", "accuracy-latency"] as const;
 export type PlotName = (typeof PLOT_NAMES)[number];
 
 /** One chart: its file name, a caption saying what it shows, and its Vega-Lite spec (data inlined). */
@@ -33,6 +34,12 @@ const PLOTS: {name: PlotName; caption: string; needsRouters: boolean; spec: (row
     spec: latencySpec,
   },
   {name: "bytes-up", caption: "Mean bytes uploaded per question (the routed requests) for each router and τ, from small-only through the routers to large-only.", needsRouters: false, spec: bytesUpSpec},
+  {
+    name: "accuracy-latency",
+    caption: "Accuracy (95% Wilson CI) against overall latency per question, coloured by decoding policy: a line per router and policy through its thresholds, the baselines as labelled points.",
+    needsRouters: false,
+    spec: accuracyLatencySpec,
+  },
 ];
 
 /**

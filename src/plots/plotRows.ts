@@ -2,8 +2,12 @@ import type {Results} from "../results/resultsFolder.ts";
 import type {SummaryRow} from "../results/schema.ts";
 import {runLabels} from "./runLabels.ts";
 
-/** What a summary row is on a plot: a baseline rule, the oracle ceiling, or a point of a router's curve. */
-export type PlotRole = "small-only" | "large-only" | "oracle" | "router";
+/**
+ * What a summary row is on a plot: a baseline rule, the oracle ceiling, a point of a router's
+ * curve, or a baseline under another policy (large-only by speculative decoding: the same output,
+ * another latency), which only the bar charts and accuracy against latency show.
+ */
+export type PlotRole = "small-only" | "large-only" | "oracle" | "router" | "policy-baseline";
 
 /**
  * One summary row, flattened for Vega-Lite: the Arrow values unchanged (fractions, milliseconds,
@@ -11,7 +15,7 @@ export type PlotRole = "small-only" | "large-only" | "oracle" | "router";
  * inlined in a spec or a report is exactly what the results folder holds.
  */
 /** The summary columns a plot row carries unchanged. */
-const KEPT = ["router", "routerKind", "threshold", "target", "questions", "accuracy", "accuracyLow", "accuracyHigh", "uploadFraction", "largeCallsPerQuestion", "bytesUpPerQuestion", "bytesDownPerQuestion", "ttftMs", "tbtMs", "smallMs", "commLargeMs", "totalMs"] as const;
+const KEPT = ["router", "routerKind", "policy", "threshold", "target", "questions", "accuracy", "accuracyLow", "accuracyHigh", "uploadFraction", "largeCallsPerQuestion", "bytesUpPerQuestion", "bytesDownPerQuestion", "ttftMs", "tbtMs", "smallMs", "commLargeMs", "totalMs"] as const;
 
 export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
   /** The run (results folder × dataset × pair) the row belongs to, as legends and facets name it. */
@@ -24,10 +28,17 @@ export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
 }
 
 export function roleOf(row: SummaryRow): PlotRole {
+  const baseline = row.routerKind === "always-small" || row.routerKind === "always-large";
+  if (row.policy !== "token") return baseline ? "policy-baseline" : "router";
   if (row.routerKind === "always-small") return "small-only";
   if (row.routerKind === "always-large") return "large-only";
   if (row.routerKind === "oracle") return "oracle";
   return "router";
+}
+
+/** How a row's router is named on charts: with its policy where that is not `token` ("max-prob · span:4"). */
+export function seriesName(row: Pick<SummaryRow, "router" | "policy">): string {
+  return row.policy === "token" ? row.router : `${row.router} · ${row.policy}`;
 }
 
 export function tauLabel(row: SummaryRow): string {
@@ -44,6 +55,7 @@ export function plotRows(results: readonly Results[]): PlotRow[] {
       run: labels[i]!(s),
       role: roleOf(s),
       ...(Object.fromEntries(KEPT.map((k) => [k, s[k]])) as Pick<SummaryRow, (typeof KEPT)[number]>),
+      router: seriesName(s),
       tau: tauLabel(s),
       routerMs: Math.max(0, s.totalMs - s.smallMs - s.commLargeMs),
     })),

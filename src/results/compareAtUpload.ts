@@ -16,12 +16,14 @@ export interface RouterAtUpload {
 }
 
 /**
- * Routers compared at equal upload fractions. Each router's runs (one per threshold, calibrated or
+ * Routers compared at equal upload fractions (their token-policy runs). Each router's runs (one per threshold, calibrated or
  * fixed) are points (upload fraction, accuracy) on one dataset × pair; with the small model alone
  * as the point at 0 (every router at τ = 0 is that run), the curve through them is read by linear
  * interpolation between the two points around each fraction. Points are never extrapolated.
  */
-export function compareAtUpload(summary: readonly SummaryRow[], fractions: readonly number[], routers?: readonly string[]): RouterAtUpload[] {
+export function compareAtUpload(all: readonly SummaryRow[], fractions: readonly number[], routers?: readonly string[]): RouterAtUpload[] {
+  // Routers are compared under the token policy, where upload means the same thing for every router.
+  const summary = all.filter((s) => s.policy === "token");
   const smallOnly = summary.find((s) => s.routerKind === "always-small");
   const names = routers ?? [...new Set(summary.filter((s) => s.routerKind !== "always-small" && s.routerKind !== "always-large" && s.routerKind !== "oracle").map((s) => s.router))];
   return names.map((router) => {

@@ -16,13 +16,26 @@ export interface SummaryTable {
 
 const HEAD = ["router", "τ", "accuracy (95% CI)", "upload", "LLM calls/q", "bytes up/q", "TTFT s", "TBT s", "SLM s", "comm+LLM s", "overall s", "n"];
 
+export interface SummaryTableOptions {
+  /** Latency on the results' device profile (the profile_* columns) instead of the measured timeline. */
+  profile?: boolean;
+}
+
 /**
  * One table per dataset × pair: router, threshold, accuracy ± 95% CI, upload fraction, large
  * calls and bytes up per question, and latency as in the paper's Table 1 (seconds per question:
- * TTFT, TBT, SLM time, comm + LLM time, overall). The terminal table and the HTML report's table
- * both render these cells, so they can never disagree.
+ * TTFT, TBT, SLM time, comm + LLM time, overall). A policy column follows the router where some
+ * run used a policy other than `token`. The terminal table and the HTML report's table both
+ * render these cells, so they can never disagree.
  */
-export function summaryTables(rows: readonly SummaryRow[]): SummaryTable[] {
+export function summaryTables(rows: readonly SummaryRow[], options: SummaryTableOptions = {}): SummaryTable[] {
+  const withPolicy = rows.some((r) => r.policy !== "token");
+  const head = withPolicy ? [HEAD[0]!, "policy", ...HEAD.slice(1)] : HEAD;
+  const latency = (r: SummaryRow) => {
+    if (!options.profile) return [r.ttftMs, r.tbtMs, r.smallMs, r.commLargeMs, r.totalMs].map(sec);
+    const p = [r.profileTtftMs, r.profileTbtMs, r.profileSmallMs, r.profileCommLargeMs, r.profileTotalMs];
+    return p.map((x) => (x === null ? "—" : sec(x)));
+  };
   const groups = new Map<string, SummaryRow[]>();
   for (const r of rows) {
     const k = `${r.dataset} (${r.split}, ${r.task}) · pair ${r.pair}`;
@@ -30,34 +43,33 @@ export function summaryTables(rows: readonly SummaryRow[]): SummaryTable[] {
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
+  const profileName = options.profile ? rows.find((r) => r.profile !== null)?.profile : undefined;
   return [...groups].map(([title, g]) => ({
-    title,
-    head: HEAD,
-    align: HEAD.map((_, i) => (i === 0 ? "left" : "right")),
+    title: profileName ? `${title} · latency on the ${profileName} device profile` : title,
+    head,
+    align: head.map((_, i) => (i === 0 || (withPolicy && i === 1) ? "left" : "right")),
     body: g.map((r) => {
       const tau = r.routerKind === "always-small" || r.routerKind === "always-large" ? "—" : r.target !== null ? `${fmtTau(r.threshold)} (target ${pct(r.target)})` : fmtTau(r.threshold);
+      const notes = [r.errors > 0 ? `${r.errors} errors` : "", r.fallbackQuestions > 0 ? `${r.fallbackQuestions} fell back` : ""].filter(Boolean);
       return [
         r.router,
+        ...(withPolicy ? [r.policy] : []),
         tau,
         `${pct(r.accuracy)} [${pct(r.accuracyLow)}, ${pct(r.accuracyHigh)}]`,
         pct(r.uploadFraction),
         num(r.largeCallsPerQuestion, 2),
         num(r.bytesUpPerQuestion, 0),
-        sec(r.ttftMs),
-        sec(r.tbtMs),
-        sec(r.smallMs),
-        sec(r.commLargeMs),
-        sec(r.totalMs),
-        r.errors > 0 ? `${r.questions} (${r.errors} errors)` : String(r.questions),
+        ...latency(r),
+        notes.length > 0 ? `${r.questions} (${notes.join(", ")})` : String(r.questions),
       ];
     }),
   }));
 }
 
 /** The summary tables for a terminal (cli-table3). */
-export function formatSummary(rows: readonly SummaryRow[], options: {color?: boolean} = {}): string {
+export function formatSummary(rows: readonly SummaryRow[], options: {color?: boolean} & SummaryTableOptions = {}): string {
   const style = options.color ? {} : {head: [], border: []};
-  return summaryTables(rows)
+  return summaryTables(rows, options)
     .map((t) => {
       const table = new Table({head: t.head, style, colAligns: t.align});
       for (const row of t.body) table.push(row);

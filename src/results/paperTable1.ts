@@ -27,18 +27,44 @@ export interface Table1Column {
   generatedPerQuestion: number;
 }
 
+export interface PaperTable1Options {
+  /** Which policy's runs (default "token", else the router's first). */
+  policy?: string;
+  /** Latency on the results' device profile (the profile_* columns, this profile's name) instead of the measured timeline. */
+  profile?: string;
+}
+
+export interface PaperTable1 {
+  router: string;
+  policy: string;
+  /** The device profile the latencies are on, when `profile` was asked for. */
+  profile?: string;
+  columns: Table1Column[];
+}
+
+/** The policies a router ran with, in the order the results hold them. */
+export function policiesOf(questions: readonly QuestionRow[], router: string): string[] {
+  return [...new Set(questions.filter((q) => q.router === router).map((q) => q.policy))];
+}
+
 /**
- * Table 1's rows from a sweep's per-question rows for one router: per threshold, the mean over
- * questions of the routed tokens, the small model's compute, TTFT, the time between tokens,
- * network + large-model time and the overall latency (seconds), plus accuracy and upload fraction.
+ * Table 1's rows from a sweep's per-question rows for one router and policy: per threshold, the
+ * mean over questions of the routed tokens (requests, for a policy whose request writes several
+ * tokens), the small model's compute, TTFT, the time between tokens, network + large-model time
+ * and the overall latency (seconds), plus accuracy and upload fraction.
  */
-export function paperTable1(questions: readonly QuestionRow[], router?: string): {router: string; columns: Table1Column[]} {
+export function paperTable1(questions: readonly QuestionRow[], router?: string, options: PaperTable1Options = {}): PaperTable1 {
   const routed = questions.filter((q) => q.routerKind !== "always-small" && q.routerKind !== "always-large");
   const names = [...new Set(routed.map((q) => q.router))];
   const name = router ?? names[0];
   if (name === undefined) throw new TlrError("the results hold no router runs besides the baselines: sweep a router first");
   if (!names.includes(name)) throw new TlrError(`the results hold no router "${name}": use one of ${names.join(", ")}`);
-  const rows = routed.filter((q) => q.router === name && q.error === null);
+  const policies = policiesOf(routed, name);
+  const policy = options.policy ?? (policies.includes("token") ? "token" : policies[0]!);
+  if (!policies.includes(policy)) throw new TlrError(`router ${name} ran with no policy "${policy}": use one of ${policies.join(", ")}`);
+  const rows = routed.filter((q) => q.router === name && q.policy === policy && q.error === null);
+  if (options.profile && rows.some((q) => q.profileTotalMs === null)) throw new TlrError(`these results have no device-profile latencies: give the sweep's config a "profile" (e.g. "paper") and run it again`);
+  const p = options.profile !== undefined;
   const thresholds = [...new Set(rows.map((q) => q.threshold))].sort((a, b) => a - b);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const columns = thresholds.map((threshold) => {
@@ -48,23 +74,23 @@ export function paperTable1(questions: readonly QuestionRow[], router?: string):
       threshold,
       questions: qs.length,
       values: {
-        "routing number": mean(qs.map((q) => q.largeTokens)),
-        "SLM inference time": mean(qs.map((q) => q.smallMs / 1000)),
-        TTFT: mean(qs.map((q) => q.ttftMs / 1000)),
-        "TBT for SLM": mean(qs.map((q) => q.tbtMs / 1000)),
-        "comm + LLM inference": mean(qs.map((q) => (q.networkMs + q.largeMs) / 1000)),
-        overall: mean(qs.map((q) => q.totalMs / 1000)),
+        "routing number": mean(qs.map((q) => (policy === "token" || policy === "token+optimistic" ? q.largeTokens : q.largeCalls))),
+        "SLM inference time": mean(qs.map((q) => (p ? q.profileSmallMs! : q.smallMs) / 1000)),
+        TTFT: mean(qs.map((q) => (p ? q.profileTtftMs! : q.ttftMs) / 1000)),
+        "TBT for SLM": mean(qs.map((q) => (p ? q.profileTbtMs! : q.tbtMs) / 1000)),
+        "comm + LLM inference": mean(qs.map((q) => (p ? q.profileCommLargeMs! : q.networkMs + q.largeMs) / 1000)),
+        overall: mean(qs.map((q) => (p ? q.profileTotalMs! : q.totalMs) / 1000)),
       },
       accuracy: mean(qs.map((q) => Number(q.correct))),
       uploadFraction: generated ? qs.reduce((s, q) => s + q.largeTokens, 0) / generated : 0,
       generatedPerQuestion: generated / Math.max(1, qs.length),
     };
   });
-  return {router: name, columns};
+  return {router: name, policy, ...(p ? {profile: options.profile} : {}), columns};
 }
 
 /** Table 1's layout: a row per metric, a column per threshold, each cell "ours (paper)" where the paper has that threshold. */
-export function formatPaperTable1(table: {router: string; columns: Table1Column[]}, options: {color?: boolean} = {}): string {
+export function formatPaperTable1(table: PaperTable1, options: {color?: boolean} = {}): string {
   const style = options.color ? {} : {head: [], border: []};
   const t = new Table({head: ["threshold", ...table.columns.map((c) => c.threshold.toFixed(2))], style, colAligns: ["left", ...table.columns.map(() => "right" as const)]});
   const paperAt = (metric: Table1Metric, threshold: number) => {
@@ -83,8 +109,9 @@ export function formatPaperTable1(table: {router: string; columns: Table1Column[
   t.push(["upload fraction", ...table.columns.map((c) => `${(100 * c.uploadFraction).toFixed(1)}%`)]);
   t.push(["tokens / question", ...table.columns.map((c) => c.generatedPerQuestion.toFixed(1))]);
   const n = table.columns[0]?.questions ?? 0;
+  const routing = table.policy === "token" || table.policy === "token+optimistic" ? "tokens from the large model" : "requests to the large model";
   return [
-    `Table 1 layout (She et al. 2025): router ${table.router}, means over ${n} question${n === 1 ? "" : "s"}; seconds except routing number (tokens from the large model). In brackets: the paper's figures (one 100-token generation, M1 CPU SLM, SGLang 32B LLM).`,
+    `Table 1 layout (She et al. 2025): router ${table.router}, policy ${table.policy}${table.profile ? `, latency on the ${table.profile} device profile` : ""}, means over ${n} question${n === 1 ? "" : "s"}; seconds except routing number (${routing}). In brackets: the paper's figures (one 100-token generation, M1 CPU SLM, SGLang 32B LLM).`,
     t.toString(),
   ].join("\n");
 }

@@ -11,14 +11,14 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
 }
 
 export function runKeyOf(r: RunKey): string {
-  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.threshold, r.target]);
+  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.policy, r.threshold, r.target]);
 }
 
 /**
  * One summary row per run (dataset × pair × router × threshold), in the order runs first appear.
  * Errored questions count as wrong; latency, bytes and upload are averaged over the others.
  */
-export function summarize(rows: readonly QuestionRow[]): SummaryRow[] {
+export function summarize(rows: readonly QuestionRow[], profile: string | null = null): SummaryRow[] {
   const groups = new Map<string, QuestionRow[]>();
   for (const r of rows) {
     const k = runKeyOf(r);
@@ -32,6 +32,8 @@ export function summarize(rows: readonly QuestionRow[]): SummaryRow[] {
     const correct = g.filter((r) => r.correct).length;
     const [low, high] = wilsonInterval(correct, n);
     const mean = (f: (r: QuestionRow) => number) => (ok.length === 0 ? 0 : ok.reduce((s, r) => s + f(r), 0) / ok.length);
+    const profiled = profile !== null && ok.length > 0 && ok.every((r) => r.profileTotalMs !== null);
+    const profileMean = (f: (r: QuestionRow) => number | null) => (profiled ? mean((r) => f(r)!) : null);
     const generated = ok.reduce((s, r) => s + r.generated, 0);
     const first = g[0]!;
     return {
@@ -41,15 +43,17 @@ export function summarize(rows: readonly QuestionRow[]): SummaryRow[] {
       pair: first.pair,
       router: first.router,
       routerKind: first.routerKind,
+      policy: first.policy,
       threshold: first.threshold,
       target: first.target,
       questions: n,
       errors: n - ok.length,
+      fallbackQuestions: ok.filter((r) => r.fallbacks > 0).length,
       correct,
       accuracy: n === 0 ? 0 : correct / n,
       accuracyLow: low,
       accuracyHigh: high,
-      uploadFraction: generated === 0 ? 0 : ok.reduce((s, r) => s + r.largeTokens, 0) / generated,
+      uploadFraction: generated === 0 ? 0 : ok.reduce((s, r) => s + r.largeTokens + r.verified, 0) / generated,
       generatedPerQuestion: mean((r) => r.generated),
       largeCallsPerQuestion: mean((r) => r.largeCalls),
       bytesUpPerQuestion: mean((r) => r.bytesUp),
@@ -59,6 +63,12 @@ export function summarize(rows: readonly QuestionRow[]): SummaryRow[] {
       smallMs: mean((r) => r.smallMs),
       commLargeMs: mean((r) => r.networkMs + r.largeMs),
       totalMs: mean((r) => r.totalMs),
+      profile: profiled ? profile : null,
+      profileTtftMs: profileMean((r) => r.profileTtftMs),
+      profileTbtMs: profileMean((r) => r.profileTbtMs),
+      profileSmallMs: profileMean((r) => r.profileSmallMs),
+      profileCommLargeMs: profileMean((r) => r.profileCommLargeMs),
+      profileTotalMs: profileMean((r) => r.profileTotalMs),
     };
   });
 }

@@ -1,6 +1,8 @@
 import {readFileSync} from "node:fs";
 import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
+import {parsePolicy, usesRouter, type PolicySpec} from "../decoding/policy.ts";
+import {DEVICE_PROFILES, type DeviceProfile} from "../decoding/timeline.ts";
 import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
@@ -55,6 +57,22 @@ const Dataset = z
   })
   .strict();
 
+const PolicyName = z.string().describe('a decoding policy: token, span:K, stitch, stitch:σ:cap, speculative:γ, each but speculative optionally +optimistic (README, Policies)');
+
+const Profile = z.union([
+  z.enum(Object.keys(DEVICE_PROFILES) as [string, ...string[]]).describe("a named device profile (paper: She et al.'s M1 CPU SLM and SGLang 32B LLM)"),
+  z
+    .object({
+      name: z.string().min(1),
+      smallStepMs: z.number().nonnegative().describe("small model: ms per evaluation call"),
+      smallTokenMs: z.number().nonnegative().describe("small model: ms per further token in a batch"),
+      routerMs: z.number().nonnegative().optional().describe("router ms per step (default: measured)"),
+      largeRequestMs: z.number().nonnegative().describe("large model: ms per request (its first token included)"),
+      largeTokenMs: z.number().nonnegative().describe("large model: ms per further token written in a turn"),
+    })
+    .strict(),
+]);
+
 const Router = z
   .object({
     kind: z.enum(ALL_ROUTER_KINDS as [string, ...string[]]),
@@ -62,6 +80,7 @@ const Router = z
     file: z.string().optional().describe("a trained router's file, for learned router kinds (relative to this file)"),
     thresholds: z.array(z.number()).min(1).optional().describe("τ values: a token is routed when score < τ"),
     targets: z.array(z.number().min(0).max(1)).min(1).optional().describe("upload fractions to calibrate τ for (see calibration)"),
+    policies: z.array(PolicyName).min(1).optional().describe("this router's policies (default: the sweep's policies); thresholds × policies form its grid"),
   })
   .strict();
 
@@ -88,6 +107,13 @@ export const ExperimentSchema = z
       .enum(["full", "max-prob"])
       .default("full")
       .describe('"full": the small model\'s top-K, margin and entropy each step (a vocabulary sort: ~10 ms a step at 152k tokens); "max-prob": only its max-probability, for latency-faithful runs of routers that read nothing else'),
+    policies: z
+      .array(PolicyName)
+      .min(1)
+      .default(["token"])
+      .describe("decoding policies every router runs with (thresholds × policies); speculative:γ needs no router and runs as a policy of the large-only baseline"),
+    onLargeError: z.enum(["fail", "small"]).default("fail").describe('a large model that still fails after its retries: "fail" records the question with its error, "small" goes on with the small model alone (marked fallback)'),
+    profile: Profile.optional().describe("replay every run's event log on these compute speeds too: the profile_* latency columns (tlr table1 --profile)"),
     network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
     calibration: Calibration.default({limit: 50, seed: 0}),
     out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),
@@ -132,8 +158,27 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
     if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
     if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
     if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
+    r.policies?.forEach((name, j) => {
+      const policy = policyAt(`${at}.policies[${j}]`, name);
+      if (!usesRouter(policy)) throw new TlrError(`${at}.policies[${j}]: ${name} needs no router: list it in the sweep's "policies", where it runs as a policy of the large-only baseline`);
+    });
   });
+  config.policies.forEach((name, j) => policyAt(`${file}: policies[${j}]`, name));
   return config;
+}
+
+function policyAt(at: string, name: string): PolicySpec {
+  try {
+    return parsePolicy(name);
+  } catch (error) {
+    throw new TlrError(`${at}: ${(error as Error).message}`);
+  }
+}
+
+/** A config's device profile, resolved (a name or a declared one). */
+export function configProfile(config: Pick<ExperimentConfig, "profile">): DeviceProfile | undefined {
+  const p = config.profile;
+  return p === undefined ? undefined : typeof p === "string" ? DEVICE_PROFILES[p] : p;
 }
 
 export function loadExperiment(file: string): ExperimentConfig {

@@ -4,7 +4,7 @@ import {readResults, writeResults} from "../results/resultsFolder.ts";
 import {RESULT_FILES, RESULTS_SCHEMA_VERSION, type SummaryRow} from "../results/schema.ts";
 import {summarize} from "../results/summarize.ts";
 import {TlrError} from "../util/errors.ts";
-import type {ExperimentConfig} from "./config.ts";
+import {configProfile, type ExperimentConfig} from "./config.ts";
 import {readFinished, removeParts} from "./finished.ts";
 import {partNames} from "./parts.ts";
 import type {Shard} from "./shard.ts";
@@ -52,7 +52,7 @@ export async function consolidate(dir: string): Promise<SummaryRow[]> {
   // Array.prototype.sort is stable: each question's runs keep the order they were written in.
   questions.sort(byQuestion);
   tokenRuns.sort(byQuestion);
-  const summary = summarize(questions);
+  const summary = summarize(questions, configProfile(state.config)?.name ?? null);
   const unique = (xs: unknown[]) => [...new Map(xs.map((x) => [JSON.stringify(x), x])).values()];
   await writeResults(dir, {summary, questions, tokens: tokenRuns.map((r) => r.rows)}, {
     schemaVersion: RESULTS_SCHEMA_VERSION,

@@ -10,7 +10,9 @@ import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
 import {TlrError} from "../util/errors.ts";
-import {fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
+import {DEFAULT_POLICY, parsePolicy, usesRouter, type PolicySpec} from "../decoding/policy.ts";
+import type {DeviceProfile} from "../decoding/timeline.ts";
+import {configProfile, fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
 
 export interface ModelPlan {
   path: string;
@@ -63,6 +65,8 @@ export interface RouterPlan {
   targets: number[] | null;
   /** The router reads the small model's hidden state (learned routers), so the small model loads with it. */
   needsHidden?: boolean;
+  /** The policies it runs with (its own, or the sweep's that use a router). */
+  policies: PolicySpec[];
 }
 
 /** A config resolved into everything a sweep needs, checked before any model loads. */
@@ -74,6 +78,10 @@ export interface SweepPlan {
   pairs: PairPlan[];
   datasets: DatasetPlan[];
   routers: RouterPlan[];
+  /** The large-only baseline's policies: token, then every speculative policy of the sweep. */
+  baselinePolicies: PolicySpec[];
+  /** The device profile every run is also replayed on, if the config declares one. */
+  profile?: DeviceProfile;
 }
 
 /**
@@ -148,9 +156,11 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
     datasets.push({name, split: loaded.split, task, examples, all: loaded.examples, provenance: loaded.provenance});
   }
 
+  const sweepPolicies = config.policies.map(parsePolicy);
   const routers = config.routers.map((r): RouterPlan => {
     const fixed = fixedThreshold(r.kind);
     return {
+      policies: r.policies ? r.policies.map(parsePolicy) : sweepPolicies.filter(usesRouter),
       kind: r.kind,
       seed: r.seed,
       file: r.file === undefined ? undefined : resolvePath(configFile, r.file),
@@ -173,5 +183,7 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
     }
   }
   const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
-  return {config, configFile, configHash, pairs, datasets, routers};
+  const baselinePolicies = [DEFAULT_POLICY, ...sweepPolicies.filter((p) => !usesRouter(p))];
+  for (const [i, r] of routers.entries()) if (r.policies.length === 0) field(`routers[${i}]`, new Error(`the sweep's policies are all speculative, which need no router: give this router its own "policies"`));
+  return {config, configFile, configHash, pairs, datasets, routers, baselinePolicies, ...(configProfile(config) ? {profile: configProfile(config)} : {})};
 }

@@ -1,10 +1,15 @@
 import type {Example} from "../data/types.ts";
+import type {Timeline} from "../decoding/timeline.ts";
 import type {DecodeResult} from "../decoding/types.ts";
 import type {QuestionRow, RunKey, TokenRow} from "../results/schema.ts";
 import type {Task} from "../tasks/Task.ts";
 
-/** The rows of one run (one threshold on one question). */
-export function runRows(key: RunKey, questionIndex: number, example: Example, task: Task, run: DecodeResult): {question: QuestionRow; tokens: TokenRow[]} {
+/** The same run's latency on a device profile (the profile_* columns), or nulls without one. */
+export type ProfileLatency = Pick<QuestionRow, "profileTtftMs" | "profileTbtMs" | "profileSmallMs" | "profileCommLargeMs" | "profileTotalMs">;
+const NO_PROFILE: ProfileLatency = {profileTtftMs: null, profileTbtMs: null, profileSmallMs: null, profileCommLargeMs: null, profileTotalMs: null};
+
+/** The rows of one run (one threshold on one question). `profile`: its log replayed on a device profile. */
+export function runRows(key: RunKey, questionIndex: number, example: Example, task: Task, run: DecodeResult, profile?: Timeline): {question: QuestionRow; tokens: TokenRow[]} {
   const extraction = task.extract(run.text, example);
   const s = run.stats;
   const question: QuestionRow = {
@@ -20,9 +25,13 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
     correct: task.score(extraction.answer, example),
     generated: s.generated,
     largeTokens: s.largeTokens,
+    verified: s.verified,
     uploadFraction: s.uploadFraction,
     largeCalls: s.largeCalls,
     probes: s.probes,
+    fallbacks: s.fallbacks,
+    discarded: s.discarded,
+    speculativeSteps: s.speculativeSteps,
     bytesUp: s.bytesUp,
     bytesDown: s.bytesDown,
     ttftMs: s.ttftMs,
@@ -33,6 +42,9 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
     routerMs: s.routerMs,
     totalMs: s.totalMs,
     wallMs: s.wallMs,
+    ...(profile
+      ? {profileTtftMs: profile.ttftMs, profileTbtMs: profile.tbtMs, profileSmallMs: profile.smallMs, profileCommLargeMs: profile.networkMs + profile.largeMs, profileTotalMs: profile.totalMs}
+      : NO_PROFILE),
     smallEvaluated: s.smallEvaluated,
     largeEvaluated: s.largeEvaluated,
     stopReason: s.stopReason,
@@ -43,6 +55,7 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
       dataset: key.dataset,
       pair: key.pair,
       router: key.router,
+      policy: key.policy,
       threshold: key.threshold,
       questionIndex,
       step: r.step,
@@ -68,6 +81,9 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
       bytesUp: r.bytesUp,
       bytesDown: r.bytesDown,
       tMs: r.tMs,
+      call: r.call ?? null,
+      verified: r.verified ?? false,
+      fallback: r.fallback ?? false,
     }),
   );
   return {question, tokens};
@@ -88,9 +104,13 @@ export function errorRow(key: RunKey, questionIndex: number, example: Example, p
     correct: false,
     generated: 0,
     largeTokens: 0,
+    verified: 0,
     uploadFraction: 0,
     largeCalls: 0,
     probes: 0,
+    fallbacks: 0,
+    discarded: 0,
+    speculativeSteps: 0,
     bytesUp: 0,
     bytesDown: 0,
     ttftMs: 0,
@@ -101,6 +121,7 @@ export function errorRow(key: RunKey, questionIndex: number, example: Example, p
     routerMs: 0,
     totalMs: 0,
     wallMs: 0,
+    ...NO_PROFILE,
     smallEvaluated: 0,
     largeEvaluated: 0,
     stopReason: "error",

@@ -3,7 +3,9 @@ import {join} from "node:path";
 import pLimit from "p-limit";
 import {subset} from "../data/subset.ts";
 import {MemoModel} from "../decoding/memo.ts";
+import {DEFAULT_POLICY, isOptimistic, policyName, type PolicySpec} from "../decoding/policy.ts";
 import {sweepRuns} from "../decoding/sweepRuns.ts";
+import {replayTimeline, type DeviceProfile} from "../decoding/timeline.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
@@ -65,6 +67,7 @@ interface RunnableRouter {
   router: Router;
   thresholds: number[];
   targets: (number | null)[];
+  policies: PolicySpec[];
 }
 
 /**
@@ -118,7 +121,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
               limit(async () => {
                 const worker = free.pop()!;
                 try {
-                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
+                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config, plan.profile);
                   buffer.questions.push(...rows.questions);
                   buffer.tokens.push(...rows.tokens);
                   buffer.count++;
@@ -154,49 +157,57 @@ async function runQuestion(
   routers: RunnableRouter[],
   q: number,
   config: SweepPlan["config"],
+  profile: DeviceProfile | undefined,
 ): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
   const example = dataset.examples[q]!;
   const tokenizer = pair.tokenizer;
   const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
-  const keyOf = (r: RunnableRouter, i: number): RunKey => ({
+  const keyOf = (r: RunnableRouter, policy: PolicySpec, i: number): RunKey => ({
     dataset: dataset.name,
     split: dataset.split,
     task: dataset.task.name,
     pair: pairName,
     router: r.name,
     routerKind: r.router.kind,
+    policy: policyName(policy),
     threshold: r.thresholds[i]!,
     target: r.targets[i] ?? null,
   });
+  // One memo per question: every router, policy and threshold shares the evaluations they have in common.
   const memo = {small: new MemoModel(worker.small, prompt.length), large: new MemoModel(worker.large, prompt.length)};
   const questions: QuestionRow[] = [];
   const tokens: TokenRow[] = [];
   try {
     for (const r of routers) {
-      const tree = await sweepRuns({
-        prompt,
-        small: worker.small,
-        large: worker.large,
-        tokenizer,
-        router: r.router,
-        thresholds: r.thresholds,
-        maxTokens: config.maxTokens,
-        stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
-        network: config.network,
-        key: example.id,
-        sharedVocabSize: pair.sharedVocabSize,
-        memo,
-      });
-      tree.runs.forEach((run, i) => {
-        const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
-        questions.push(rows.question);
-        tokens.push(...rows.tokens);
-      });
+      for (const policy of r.policies) {
+        const swept = await sweepRuns({
+          prompt,
+          small: worker.small,
+          large: worker.large,
+          tokenizer,
+          router: r.router,
+          policy,
+          thresholds: r.thresholds,
+          maxTokens: config.maxTokens,
+          stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
+          network: config.network,
+          key: example.id,
+          sharedVocabSize: pair.sharedVocabSize,
+          onLargeError: config.onLargeError,
+          memo,
+        });
+        swept.runs.forEach((run, i) => {
+          const onProfile = profile && replayTimeline(run.events, {network: config.network, profile, optimistic: isOptimistic(policy)});
+          const rows = runRows(keyOf(r, policy, i), q, example, dataset.task, run, onProfile);
+          questions.push(rows.question);
+          tokens.push(...rows.tokens);
+        });
+      }
     }
   } catch (error) {
     if (!isRecordable(error)) throw error;
     const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
+    return {questions: routers.flatMap((r) => r.policies.flatMap((policy) => r.thresholds.map((_, i) => errorRow(keyOf(r, policy, i), q, example, prompt.length, message)))), tokens: []};
   }
   return {questions, tokens};
 }
@@ -204,14 +215,15 @@ async function runQuestion(
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
 async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
+    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null], policies: [DEFAULT_POLICY]},
+    // Speculative decoding writes the large model's output: it runs as a policy of the large-only baseline.
+    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null], policies: plan.baselinePolicies},
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
     const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: worker.small.file.path});
     if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
-    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
+    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!, policies: r.policies});
   }
   let calibration: Calibrated[] = [];
   if (toCalibrate.length > 0) {
