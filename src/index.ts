@@ -68,7 +68,7 @@ export {PROMPT_FORMATS, type PromptFormat} from "./tasks/promptFormats.ts";
 export {extractChoice} from "./tasks/extractChoice.ts";
 export {extractNumber} from "./tasks/extractNumber.ts";
 // Sweeps: configs, the runner, resume, shards.
-export {ExperimentSchema, experimentJsonSchema, loadExperiment, parseExperiment, resolvePath, type ExperimentConfig, type RouterConfig} from "./sweep/config.ts";
+export {configProfile, ExperimentSchema, experimentJsonSchema, loadExperiment, parseExperiment, resolvePath, type ExperimentConfig, type RouterConfig} from "./sweep/config.ts";
 export {planSweep, type DatasetPlan, type PairPlan, type RouterPlan, type SweepPlan} from "./sweep/plan.ts";
 export {runSweep, isRecordable, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
 export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrate.ts";

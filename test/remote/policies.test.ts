@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {connectRemote, createRouter, decode, encodePrompt, LocalModel, parsePolicy, readVocabulary, type DecodeResult, type PolicySpec, type RemoteProtocol, type TokenModel} from "../../src/index.ts";
+import {connectRemote, createRouter, decode, encodePrompt, LocalModel, parsePolicy, readVocabulary, sweepRuns, type DecodeResult, type PolicySpec, type RemoteProtocol, type TokenModel} from "../../src/index.ts";
 import {freePort, spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
 import {toy, toyPrompts} from "./toy.ts";
 
@@ -88,6 +88,37 @@ describe("policies with the large model behind tlr serve", () => {
       }
     });
   }
+});
+
+describe("exact sweeps of every policy through tlr serve", () => {
+  it("each threshold of a memoised sweep with the large model behind tlr serve equals an independent local run", async () => {
+    const server = await spawnTlrServe(toy.large, ["--port", String(await freePort())]);
+    servers.push(server);
+    const backend = await remote(server, "session");
+    const large = await LocalModel.load({path: toy.large, gpu: false});
+    const thresholds = [0.9, 0.99, 0.999];
+    try {
+      for (const text of ["span:3", "stitch:0.97:6", "token+optimistic", "speculative:3"]) {
+        const policy = parsePolicy(text);
+        const router = createRouter(policy.kind === "speculative" ? "always-small" : "max-prob");
+        for (const [q, prompt] of prompts.slice(0, 3).entries()) {
+          await small.reset();
+          const served = backend.createModel();
+          const swept = await sweepRuns({prompt, small, large: served, tokenizer: small.tokenizer, router, thresholds, maxTokens: 200, key: `q${q}`, policy});
+          await served.dispose();
+          for (const [i, threshold] of thresholds.entries()) {
+            await small.reset();
+            await large.reset();
+            const alone = await decode({prompt, small, large, tokenizer: small.tokenizer, router, threshold, maxTokens: 200, key: `q${q}`, policy});
+            expect(comparable([swept.runs[i]!]), `${text} q${q} τ=${threshold}`).toEqual(comparable([alone]));
+          }
+        }
+      }
+    } finally {
+      backend.dispose();
+      await large.dispose();
+    }
+  });
 });
 
 describe("policies over stateless protocols", () => {
