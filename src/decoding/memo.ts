@@ -36,7 +36,7 @@ export class MemoModel implements TokenModel {
       const {first: _first, ...args} = options;
       return this.memo(`g|${this.key(transcript, options.cuts)}|${args.max}|${args.confident ?? ""}|${(args.stopIds ?? []).join(",")}`, async () => {
         const turn = model.generate ? await model.generate(transcript, options) : await generateTurn(this, transcript, options);
-        if (model.generate) this.count(turn.steps.length, turn.evaluated, 0);
+        if (model.generate) this.count(1, turn.evaluated, 0); // one request
         return turn;
       });
     };

@@ -167,7 +167,9 @@ export class SessionPool {
   verify(session: Session, committed: readonly Token[], drafts: readonly Token[], schedule: Schedule | undefined): Promise<{predictions: Prediction[]; accepted: number; ms: number; evaluated: number}> {
     return this.inQueue(session, async () => {
       const start = performance.now();
-      const v = await session.model.verify(committed, drafts, {cuts: cutsOf(session, schedule)});
+      // A schedule's last batch is the drafts: the committed part's cuts end before them.
+      const cuts = cutsOf(session, schedule)?.filter((e) => e < committed.length);
+      const v = await session.model.verify(committed, drafts, {cuts});
       const own = v.predictions[v.accepted]!.token;
       session.tokens = [...committed, ...drafts.slice(0, v.accepted), own];
       return {predictions: v.predictions, accepted: v.accepted, ms: performance.now() - start, evaluated: v.evaluated};
