@@ -1,12 +1,12 @@
 import {readFile} from "node:fs/promises";
 import {Command, Option} from "commander";
 import {decode} from "../decoding/decode.ts";
-import {DEFAULT_NETWORK} from "../decoding/network.ts";
+import {DEFAULT_NETWORK} from "../decoding/networkModel.ts";
 import {loadPair} from "../models/pair.ts";
 import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
-import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
+import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import type {GpuSetting} from "../models/runtime.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
+import {encodePrompt} from "../core/Tokenizer.ts";
 import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";

@@ -4,6 +4,7 @@ import {z} from "zod";
 import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
+import {REMOTE_PROTOCOLS} from "../wire/RemoteProtocol.ts";
 
 const Network = z
   .object({
@@ -16,7 +17,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text"]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),

@@ -10,6 +10,7 @@ import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
 import {TlrError} from "../util/errors.ts";
+import type {RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import {fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
 
 export interface ModelPlan {
@@ -22,7 +23,7 @@ export interface ModelPlan {
 /** A large model behind a server. */
 export interface RemotePlan {
   url: string;
-  protocol?: "auto" | "session" | "llama" | "openai" | "openai-text";
+  protocol?: RemoteProtocol | "auto";
   /** Environment variable holding the API key. */
   apiKeyEnv: string;
   timeoutMs?: number;

@@ -5,7 +5,7 @@ import {subset} from "../data/subset.ts";
 import {PredictionMemo} from "../decoding/memo.ts";
 import {sweepTree} from "../decoding/tree.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
+import {encodePrompt} from "../core/Tokenizer.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";

@@ -1,7 +1,8 @@
 import {loadPair} from "../models/pair.ts";
 import type {LocalModel} from "../models/LocalModel.ts";
 import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
-import type {TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import type {TokenModel} from "../models/TokenModel.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 import {sha256File} from "../util/sha256.ts";
 import {isRemotePlan, type PairPlan} from "./plan.ts";
 

@@ -1,6 +1,6 @@
 import http from "node:http";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../src/models/remote/sessionBinary.ts";
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../src/wire/sessionBinary.ts";
 import {tiny} from "../helpers.ts";
 import {spawnTlrServe, type ServerProcess} from "./spawn.ts";
 

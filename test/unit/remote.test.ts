@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {featuresFromLogits, jitterMs, predictionFromLogprobs, RemoteError, settleAll, withRetries} from "../../src/index.ts";
-import {fromLegacy, fromOpenAIReply, OpenAICompletionReply} from "../../src/models/remote/logprobs.ts";
+import {fromLegacy, fromOpenAIReply, OpenAICompletionReply} from "../../src/wire/logprobs.ts";
 
 describe("log-probability shapes", () => {
   // vLLM's legacy completions shape with return_tokens_as_token_ids (as documented by vLLM).

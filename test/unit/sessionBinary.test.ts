@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {decodeSessionRequest, encodeSessionRequest} from "../../src/models/remote/sessionBinary.ts";
-import {sessionRequestBody} from "../../src/models/remote/sessionWire.ts";
+import {decodeSessionRequest, encodeSessionRequest} from "../../src/wire/sessionBinary.ts";
+import {sessionRequestBody} from "../../src/wire/sessionWire.ts";
 
 const session = "0123456789abcdef";
 

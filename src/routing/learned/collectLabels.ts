@@ -1,6 +1,8 @@
 import {decode} from "../../decoding/decode.ts";
 import type {Example} from "../../data/types.ts";
-import {encodePrompt, type Token, type TokenModel, type Tokenizer} from "../../models/TokenModel.ts";
+import {encodePrompt, type Tokenizer} from "../../core/Tokenizer.ts";
+import {type Token} from "../../core/Prediction.ts";
+import {type TokenModel} from "../../models/TokenModel.ts";
 import type {Task} from "../../tasks/Task.ts";
 import {TlrError} from "../../util/errors.ts";
 import {createRouter} from "../routers.ts";

@@ -1,4 +1,4 @@
-import type {Prediction} from "../../models/TokenModel.ts";
+import type {Prediction} from "../../core/Prediction.ts";
 import {TlrError} from "../../util/errors.ts";
 import {loadRouter} from "../loadRouter.ts";
 import type {LabelRow} from "./collectLabels.ts";

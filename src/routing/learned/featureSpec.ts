@@ -1,5 +1,5 @@
 import {z} from "zod";
-import type {Prediction} from "../../models/TokenModel.ts";
+import type {Prediction} from "../../core/Prediction.ts";
 import {TlrError} from "../../util/errors.ts";
 
 /**

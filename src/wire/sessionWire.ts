@@ -1,5 +1,5 @@
 import {z} from "zod";
-import type {Prediction, Token} from "../TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
 
 /*
  * The incremental-session protocol of `tlr serve`, shared by the server, the client and the

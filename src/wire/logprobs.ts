@@ -1,6 +1,6 @@
 import {z} from "zod";
-import {featuresFromLogits} from "../features.ts";
-import type {Prediction, Token, TopLogprob} from "../TokenModel.ts";
+import {featuresFromLogits} from "../core/featuresFromLogits.ts";
+import type {Prediction, Token, TopLogprob} from "../core/Prediction.ts";
 
 /** The generated token and its top-K log-probabilities, as a server reported them. */
 export interface ParsedLogprobs {

@@ -1,5 +1,6 @@
 import {z} from "zod";
-import type {Token, Tokenizer} from "../TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 import {fromLlamaEntry, fromOpenAIReply, LlamaCompletionReply, OpenAICompletionReply, type ParsedLogprobs} from "./logprobs.ts";
 
 /*

@@ -1,6 +1,6 @@
-import {SESSION_PROTOCOL, type WireContext, type WireProtocol} from "../../decoding/network.ts";
-import type {DecodeResult} from "../../decoding/types.ts";
-import type {Prediction, Tokenizer} from "../TokenModel.ts";
+import {SESSION_PROTOCOL, type WireContext, type WireProtocol} from "./WireProtocol.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 import {LLAMA_COMPLETION, OPENAI_TEXT} from "./statelessProtocols.ts";
 
 /*
@@ -63,7 +63,14 @@ export interface ProtocolBytes {
  * its transcript and records: the same walk `decode()` makes, so `SESSION_PROTOCOL`'s figures
  * equal the run's own `bytesUp` / `bytesDown` when it ran with that protocol.
  */
-export function bytesByProtocol(run: Pick<DecodeResult, "transcript" | "promptLength" | "records">, tokenizer: Tokenizer, protocols: readonly WireProtocol[] = WIRE_PROTOCOLS): Record<string, ProtocolBytes> {
+/** What `bytesByProtocol` reads of a finished run (a `DecodeResult` is one). */
+export interface RoutedRun {
+  transcript: readonly Token[];
+  promptLength: number;
+  records: readonly {step: number; source: string; large: Readonly<Prediction> | null}[];
+}
+
+export function bytesByProtocol(run: RoutedRun, tokenizer: Tokenizer, protocols: readonly WireProtocol[] = WIRE_PROTOCOLS): Record<string, ProtocolBytes> {
   const out: Record<string, ProtocolBytes> = {};
   for (const p of protocols) {
     const sum = {bytesUp: 0, bytesDown: 0, calls: 0};

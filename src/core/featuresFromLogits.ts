@@ -1,4 +1,4 @@
-import type {Prediction, Token, TopLogprob} from "./TokenModel.ts";
+import type {Prediction, Token, TopLogprob} from "./Prediction.ts";
 
 /**
  * Router features from raw logits sorted high to low (node-llama-cpp's order) and the native

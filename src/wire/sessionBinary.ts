@@ -1,4 +1,4 @@
-import type {Token} from "../TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 
 /*
  * The compact body of POST /session/next (Content-Type: application/x-tlr-session). The JSON body
