@@ -117,13 +117,13 @@ export {decodeFloats, encodeFloats, networkLogit, sigmoid, type Layer, type Netw
 export {isLearnedRouterKind, LEARNED_ROUTER_KINDS, readRouterFile, RouterFileSchema, writeRouterFile, type LearnedRouterKind, type RouterFile, type RouterFileInput} from "./routing/learned/routerFile.ts";
 export {createLearnedRouter, learnedRouterName, networkOf} from "./routing/learned/learnedRouter.ts";
 export {checkRouterModel, modelHiddenSize} from "./routing/learned/checkRouterModel.ts";
-export {collectLabels, type CollectOptions, type Collected, type LabelMode, type LabelRow, type LabelRule, type ReferenceKind} from "./routing/learned/collectLabels.ts";
-export {collectRouterData, type CollectRouterDataOptions} from "./routing/learned/collectRouterData.ts";
-export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./routing/learned/labelFile.ts";
-export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./routing/learned/trainNetwork.ts";
-export {rowFeatures, trainRouter, validationQuestions, type TrainedRouter, type TrainRouterOptions} from "./routing/learned/trainRouter.ts";
-export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./routing/learned/evaluateRouter.ts";
-export {rocAuc, routingQuality, type RoutingQuality} from "./routing/learned/metrics.ts";
+export {collectLabels, type CollectOptions, type Collected, type LabelMode, type LabelRow, type LabelRule, type ReferenceKind} from "./learn/collectLabels.ts";
+export {collectRouterData, type CollectRouterDataOptions} from "./learn/collectRouterData.ts";
+export {LABEL_COLUMNS, LABELS_SCHEMA_VERSION, readLabels, writeLabels, type LabelsMetadata} from "./learn/labelFile.ts";
+export {trainNetwork, type EpochReport, type TrainNetworkOptions} from "./learn/trainNetwork.ts";
+export {rowFeatures, trainRouter, validationQuestions, type TrainedRouter, type TrainRouterOptions} from "./learn/trainRouter.ts";
+export {evaluateRouter, EVAL_FRACTIONS, rowPrediction, type RouterEvaluation} from "./learn/evaluateRouter.ts";
+export {rocAuc, routingQuality, type RoutingQuality} from "./learn/metrics.ts";
 // Hub-hosted model presets.
 export {MODEL_PRESETS, type ModelFile, type ModelPreset} from "./models/modelPresets.ts";
 export {cachedModelPath, modelPreset, pullModel, type PulledFile, type PullModelResult} from "./models/pullModel.ts";

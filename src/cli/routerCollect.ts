@@ -1,5 +1,5 @@
 import {Command, Option} from "commander";
-import {collectRouterData} from "../routing/learned/collectRouterData.ts";
+import {collectRouterData} from "../learn/collectRouterData.ts";
 import {cachedModelPath} from "../models/pullModel.ts";
 import {pairPreset} from "../models/presets.ts";
 import {TlrError} from "../util/errors.ts";

@@ -14,7 +14,7 @@ import {
   validationQuestions,
   type Layer,
 } from "../../src/index.ts";
-import {Rng} from "../../src/routing/learned/trainNetwork.ts";
+import {Rng} from "../../src/learn/trainNetwork.ts";
 import {tempDir} from "../tempDir.ts";
 
 /** n points in d dimensions, label 1 when w·x > 0 (w = 1, −1, 1, …): linearly separable. */

@@ -1,10 +1,10 @@
-import {loadDataset} from "../../data/loadDataset.ts";
-import {subset} from "../../data/subset.ts";
-import {loadPair} from "../../models/pair.ts";
-import {codeVersion, machineInfo} from "../../results/provenance.ts";
-import {createTask} from "../../tasks/createTask.ts";
-import {sha256File} from "../../util/sha256.ts";
-import {modelHiddenSize} from "./checkRouterModel.ts";
+import {loadDataset} from "../data/loadDataset.ts";
+import {subset} from "../data/subset.ts";
+import {loadPair} from "../models/pair.ts";
+import {codeVersion, machineInfo} from "../results/provenance.ts";
+import {createTask} from "../tasks/createTask.ts";
+import {sha256File} from "../util/sha256.ts";
+import {modelHiddenSize} from "../routing/learned/checkRouterModel.ts";
 import {collectLabels, type LabelMode, type ReferenceKind} from "./collectLabels.ts";
 import {writeLabels, LABELS_SCHEMA_VERSION, type LabelsMetadata} from "./labelFile.ts";
 

@@ -1,14 +1,14 @@
 import {readFileSync} from "node:fs";
 import {createHash} from "node:crypto";
-import {codeVersion} from "../../results/provenance.ts";
-import {PyRandom} from "../../util/PyRandom.ts";
-import {TlrError} from "../../util/errors.ts";
-import {describeFeatureSpec, featureDimension, featureVector, type FeatureSpec, type StepFeatures} from "./featureSpec.ts";
+import {codeVersion} from "../results/provenance.ts";
+import {PyRandom} from "../util/PyRandom.ts";
+import {TlrError} from "../util/errors.ts";
+import {describeFeatureSpec, featureDimension, featureVector, type FeatureSpec, type StepFeatures} from "../routing/learned/featureSpec.ts";
 import type {LabelRow} from "./collectLabels.ts";
 import {readLabels, type LabelsMetadata} from "./labelFile.ts";
 import {rocAuc} from "./metrics.ts";
-import {encodeFloats, layerToJson, networkLogit, sigmoid, type Network} from "./network.ts";
-import type {RouterFileInput} from "./routerFile.ts";
+import {encodeFloats, layerToJson, networkLogit, sigmoid, type Network} from "../routing/learned/network.ts";
+import type {RouterFileInput} from "../routing/learned/routerFile.ts";
 import {trainNetwork, type EpochReport} from "./trainNetwork.ts";
 
 export interface TrainRouterOptions {

@@ -1,4 +1,4 @@
-import {networkLogit, type Layer} from "./network.ts";
+import {networkLogit, type Layer} from "../routing/learned/network.ts";
 
 /**
  * Training of the small router networks, by hand: minibatch Adam on binary cross-entropy with

@@ -1,11 +1,11 @@
-import {decode} from "../../decoding/decode.ts";
-import type {Example} from "../../data/types.ts";
-import {encodePrompt, type Tokenizer} from "../../core/Tokenizer.ts";
-import {type Token} from "../../core/Prediction.ts";
-import {type TokenModel} from "../../models/TokenModel.ts";
-import type {Task} from "../../tasks/Task.ts";
-import {TlrError} from "../../util/errors.ts";
-import {createRouter} from "../routers.ts";
+import {decode} from "../decoding/decode.ts";
+import type {Example} from "../data/types.ts";
+import {encodePrompt, type Tokenizer} from "../core/Tokenizer.ts";
+import {type Token} from "../core/Prediction.ts";
+import {type TokenModel} from "../models/TokenModel.ts";
+import type {Task} from "../tasks/Task.ts";
+import {TlrError} from "../util/errors.ts";
+import {createRouter} from "../routing/routers.ts";
 
 /** Where the reference continuation comes from: the gold chain of thought, or the large model's greedy output. */
 export type ReferenceKind = "gold" | "large";

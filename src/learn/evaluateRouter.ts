@@ -1,10 +1,10 @@
-import type {Prediction} from "../../core/Prediction.ts";
-import {TlrError} from "../../util/errors.ts";
-import {loadRouter} from "../loadRouter.ts";
+import type {Prediction} from "../core/Prediction.ts";
+import {TlrError} from "../util/errors.ts";
+import {loadRouter} from "../routing/loadRouter.ts";
 import type {LabelRow} from "./collectLabels.ts";
 import {readLabels} from "./labelFile.ts";
 import {rocAuc, routingQuality, type RoutingQuality} from "./metrics.ts";
-import {readRouterFile} from "./routerFile.ts";
+import {readRouterFile} from "../routing/learned/routerFile.ts";
 
 export interface RouterEvaluation {
   router: string;

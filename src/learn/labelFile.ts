@@ -1,7 +1,7 @@
 import {existsSync} from "node:fs";
-import {readArrowFile, writeArrowFile} from "../../results/arrowFile.ts";
-import {buildTable, readTable, type Column} from "../../results/columns.ts";
-import {TlrError} from "../../util/errors.ts";
+import {readArrowFile, writeArrowFile} from "../results/arrowFile.ts";
+import {buildTable, readTable, type Column} from "../results/columns.ts";
+import {TlrError} from "../util/errors.ts";
 import type {LabelRow} from "./collectLabels.ts";
 
 /** Bumped when a column changes meaning or type. */
