@@ -20,7 +20,8 @@ export {
 } from "./models/vocabulary.ts";
 export {routes, type Router, type RouterInput} from "./routing/Router.ts";
 export {createRouter, isRouterKind, ROUTER_KINDS, type BuiltinRouter, type RouterKind, type RouterSpec} from "./routing/routers.ts";
-export {ALL_ROUTER_KINDS, loadRouter, type LoadRouterOptions, type RouterRef} from "./routing/loadRouter.ts";
+export {loadRouter, type LoadRouterOptions} from "./routing/loadRouter.ts";
+export {ALL_ROUTER_KINDS, fixedThreshold, roleOfKind, routerKindInfo, ROUTER_ROLES, validateRouterRef, type RouterChoice, type RouterKindInfo, type RouterRef, type RouterRole} from "./routing/routerKinds.ts";
 export {uniformFromKey} from "./routing/random.ts";
 export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {sweepTree, type SweepTreeOptions, type SweepTreeResult} from "./decoding/tree.ts";
@@ -85,7 +86,7 @@ export {physicalCores} from "./util/cpu.ts";
 export {summaryTables, type SummaryTable} from "./results/formatTable.ts";
 export {summaryHtml} from "./results/summaryHtml.ts";
 export {checkArrowFile} from "./results/arrowFile.ts";
-export {plotRows, runsOf, type PlotRole, type PlotRow} from "./plots/plotRows.ts";
+export {plotRows, runsOf, type PlotRow} from "./plots/plotRows.ts";
 export {runLabels} from "./plots/runLabels.ts";
 export {buildPlots, PLOT_NAMES, type Plot, type PlotName} from "./plots/buildPlots.ts";
 export {accuracyUploadSpec, type AccuracyUploadOptions} from "./plots/specs/accuracyUploadSpec.ts";

@@ -7,8 +7,8 @@ import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
 import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../core/Tokenizer.ts";
-import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
-import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
+import {loadRouter} from "../routing/loadRouter.ts";
+import {ALL_ROUTER_KINDS, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
@@ -50,9 +50,6 @@ export function isModelUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-/** Routers whose threshold has a natural default; the others need --threshold. */
-const DEFAULT_THRESHOLDS: Record<string, number> = {"always-small": 0, "always-large": 0, oracle: 0.5};
-
 export function generateCommand(io: CliIO): Command {
   return new Command("generate")
     .description("decode one prompt collaboratively and print the text with the large model's tokens marked")
@@ -90,16 +87,13 @@ export function generateCommand(io: CliIO): Command {
 
 async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   // Everything that can be checked without a model is checked first.
-  if (!ALL_ROUTER_KINDS.includes(flags.router)) throw new TlrError(`unknown router "${flags.router}": use one of ${ALL_ROUTER_KINDS.join(", ")}`);
-  if (isLearnedRouterKind(flags.router) !== (flags.routerFile !== undefined)) {
-    throw new TlrError(isLearnedRouterKind(flags.router) ? `router ${flags.router} needs --router-file` : `--router-file goes with a learned router (mlp, logreg, onnx), not ${flags.router}`);
-  }
-  const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router];
-  if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
+  const ref = {kind: flags.router, seed: routerKindInfo(flags.router)?.seeded ? flags.seed : undefined, file: flags.routerFile};
+  validateRouterRef({...ref, thresholds: flags.threshold === undefined ? undefined : [flags.threshold]}, {thresholds: true, labels: {file: "--router-file", threshold: "--threshold"}});
+  const threshold = flags.threshold ?? fixedThreshold(flags.router)!; // validated: a kind without a fixed threshold has --threshold
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
-  const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined, file: flags.routerFile}, {smallModel: flags.small});
+  const router = await loadRouter(ref, {smallModel: flags.small});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 

@@ -1,11 +1,12 @@
 import type {TokenRecord} from "../decoding/types.ts";
+import type {RouterRole} from "../routing/routerKinds.ts";
 import type {Column} from "./columns.ts";
 
 /** The per-token counts, times and bytes a results row keeps unchanged from its `TokenRecord`. */
 type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
 
-/** Bumped when a column changes meaning or type; readers refuse other versions. */
-export const RESULTS_SCHEMA_VERSION = "1";
+/** Bumped when a column changes meaning or type; readers refuse versions they do not know (2 added `router_role`; 1 is still read, see readRunRows). */
+export const RESULTS_SCHEMA_VERSION = "2";
 
 /** Which run a row belongs to: dataset × pair × router × threshold. */
 export interface RunKey {
@@ -16,6 +17,8 @@ export interface RunKey {
   /** Router name with its arguments, e.g. "max-prob", "random(seed=0)"; baselines are "small-only" and "large-only". */
   router: string;
   routerKind: string;
+  /** What the run is: a baseline, the oracle, or a point of a router's curve (the registry's role of its kind). */
+  routerRole: RouterRole;
   threshold: number;
   /** The target upload fraction a calibrated threshold was chosen for, else null. */
   target: number | null;
@@ -108,6 +111,7 @@ const key = <R extends RunKey>(): Column<R>[] => [
   {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
   {name: "router", key: "router", type: "utf8", doc: "router with its arguments; baselines `small-only`, `large-only`"},
   {name: "router_kind", key: "routerKind", type: "utf8", doc: "registered router kind"},
+  {name: "router_role", key: "routerRole", type: "utf8", doc: "`baseline-small`, `baseline-large`, `oracle` or `router` (what tables and plots go by)"},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
   {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
 ];

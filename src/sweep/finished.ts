@@ -2,7 +2,7 @@ import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {readArrowFile} from "../results/arrowFile.ts";
-import {readTable} from "../results/columns.ts";
+import {readRunRows} from "../results/readRunRows.ts";
 import {parseMetadata} from "../results/resultsFolder.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, type QuestionRow} from "../results/schema.ts";
 import {PARTS_DIR, partNames, readPart, readPartTokens} from "./parts.ts";
@@ -61,7 +61,7 @@ export function readFinished(dir: string, options: {tokens: boolean}): Finished 
   if (Object.values(RESULT_FILES).every((f) => existsSync(file(f)))) {
     const q = readArrowFile(file(RESULT_FILES.questions));
     const meta = parseMetadata(q.schema.metadata, file(RESULT_FILES.questions));
-    add(readTable(QUESTION_COLUMNS, q, file(RESULT_FILES.questions)), () => readArrowFile(file(RESULT_FILES.tokens)), {
+    add(readRunRows(QUESTION_COLUMNS, q, file(RESULT_FILES.questions)), () => readArrowFile(file(RESULT_FILES.tokens)), {
       code: meta.code,
       machines: meta.machines,
       shards: meta.shards,

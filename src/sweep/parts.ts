@@ -3,6 +3,7 @@ import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {buildTable, readTable} from "../results/columns.ts";
 import {readArrowFile, writeArrowFile} from "../results/arrowFile.ts";
+import {readRunRows} from "../results/readRunRows.ts";
 import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "../results/schema.ts";
 
 /**
@@ -47,7 +48,7 @@ export function readPart(dir: string, name: string, withTokens = true): Part {
   const q = readArrowFile(qFile);
   const tFile = join(dir, PARTS_DIR, `${name}.tokens.arrow`);
   return {
-    questions: readTable(QUESTION_COLUMNS, q, qFile),
+    questions: readRunRows(QUESTION_COLUMNS, q, qFile),
     tokens: withTokens ? readTable(TOKEN_COLUMNS, readArrowFile(tFile), tFile) : [],
     metadata: q.schema.metadata,
   };

@@ -6,12 +6,13 @@ import {inspectModelFile} from "../models/gguf.ts";
 import {pairPreset} from "../models/presets.ts";
 import {cachedModelPath} from "../models/pullModel.ts";
 import {routerNeeds} from "../routing/loadRouter.ts";
+import {fixedThreshold} from "../routing/routerKinds.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
 import {TlrError} from "../util/errors.ts";
 import type {RemoteProtocol} from "../wire/RemoteProtocol.ts";
-import {fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
+import {resolvePath, type ExperimentConfig} from "./config.ts";
 
 export interface ModelPlan {
   path: string;

@@ -10,6 +10,7 @@ import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
 import {createRouter} from "../routing/routers.ts";
+import {roleOfKind} from "../routing/routerKinds.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
@@ -165,6 +166,7 @@ async function runQuestion(
     pair: pairName,
     router: r.name,
     routerKind: r.router.kind,
+    routerRole: roleOfKind(r.router.kind),
     threshold: r.thresholds[i]!,
     target: r.targets[i] ?? null,
   });

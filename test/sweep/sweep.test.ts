@@ -54,6 +54,8 @@ describe("tlr sweep on the toy pair", () => {
       "oracle@0.5", "random(seed=1)@0.05",
     ]);
     for (const s of whole.summary) expect(s.questions).toBe(QUESTIONS);
+    expect(whole.summary.map((s) => s.routerRole)).toEqual(["baseline-small", "baseline-large", ...config.routers[0]!.thresholds!.map(() => "router"), "oracle", "router"]);
+    expect(whole.metadata.schemaVersion).toBe("2");
     expect(whole.questions).toHaveLength(QUESTIONS * runs.length);
     expect(whole.tokens).toHaveLength(whole.questions.reduce((n, q) => n + q.generated, 0));
     const small = whole.summary.find((s) => s.router === "small-only")!;

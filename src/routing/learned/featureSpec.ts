@@ -74,6 +74,11 @@ export function featureVector(spec: FeatureSpec, step: StepFeatures, hiddenSize:
   return out;
 }
 
+/** What a router reading these features needs of the small model's predictions. */
+export function featureNeeds(spec: FeatureSpec): {hidden: boolean; topK: number; distribution: boolean} {
+  return {hidden: spec.hidden, topK: spec.topLogprobs, distribution: spec.topLogprobs > 0 || spec.entropy || spec.margin};
+}
+
 /** A prediction's step features. */
 export function predictionFeatures(p: Prediction): StepFeatures {
   return {hidden: p.hidden, topLogprobs: p.top.map((t) => t.logprob), entropy: p.entropy, margin: p.margin};
