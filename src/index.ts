@@ -9,6 +9,8 @@ export {loadTokenizer, tokenizerOf} from "./models/tokenizer.ts";
 export {featuresFromLogits} from "./core/featuresFromLogits.ts";
 export {inspectModelFile, type GgufSummary} from "./models/gguf.ts";
 export {loadPair, type ModelPair, type PairOptions} from "./models/pair.ts";
+export {isRemoteLarge, openPair, type OpenedPair, type OpenPairOptions, type PairProvenance, type RemoteLargeOptions, type Worker} from "./models/openPair.ts";
+export {isModelUrl, MODEL_PREFIX, resolveModel, resolveModelPath, type ModelLocation} from "./models/resolveModel.ts";
 export {getRuntime, setNativeLogEcho, type GpuSetting} from "./models/runtime.ts";
 export {
   checkVocabularies,
@@ -50,6 +52,7 @@ export {datasetStats, type SplitStats} from "./data/datasetStats.ts";
 export {listDatasets, type DatasetInfo} from "./data/listDatasets.ts";
 export {DATASET_NAMES, isDatasetName} from "./data/registry.ts";
 export {subset, type SubsetOptions} from "./data/subset.ts";
+export {selectExamples, type Selected} from "./data/selectExamples.ts";
 export {hubParquetFiles, resolveCommit, type HubOptions} from "./data/hub.ts";
 export {readManifest, type Manifest} from "./data/manifest.ts";
 export type {BadRow} from "./data/rows.ts";
@@ -69,7 +72,7 @@ export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrat
 export {consolidate, readSweepState, type SweepState} from "./sweep/consolidate.ts";
 export {mergeSweeps} from "./sweep/merge.ts";
 export {parseShard, inShard, type Shard} from "./sweep/shard.ts";
-export {PAIR_PRESETS, pairPreset, type PairPreset} from "./models/presets.ts";
+export {PAIR_PRESETS, pairPreset, type PairPreset} from "./models/pairPresets.ts";
 // Results: Arrow files, schema, summaries, tables.
 export {readResults, writeResults, type Results, type ResultsMetadata} from "./results/resultsFolder.ts";
 export {readArrowFile, writeArrowFile} from "./results/arrowFile.ts";

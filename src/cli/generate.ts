@@ -2,8 +2,8 @@ import {readFile} from "node:fs/promises";
 import {Command, Option} from "commander";
 import {decode} from "../decoding/decode.ts";
 import {DEFAULT_NETWORK} from "../decoding/networkModel.ts";
-import {loadPair} from "../models/pair.ts";
-import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
+import {openPair} from "../models/openPair.ts";
+import {resolveModel, resolveModelPath} from "../models/resolveModel.ts";
 import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../core/Tokenizer.ts";
@@ -43,11 +43,6 @@ interface GenerateFlags {
   remoteModel?: string;
   timeout: number;
   retries: number;
-}
-
-/** `--large` names a server rather than a file. */
-export function isModelUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
 }
 
 export function generateCommand(io: CliIO): Command {
@@ -93,7 +88,9 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
-  const router = await loadRouter(ref, {smallModel: flags.small});
+  const smallPath = resolveModelPath(flags.small, {role: "small model"});
+  const largeAt = resolveModel(flags.large);
+  const router = await loadRouter(ref, {smallModel: smallPath});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
@@ -103,36 +100,34 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
   const onWarning = (w: string) => io.stderr.write(`tlr: warning: ${w}\n`);
   // A learned router may read the hidden state and more top log-probabilities than --top-k.
-  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: flags.small, threads: flags.smallThreads, hidden: router.needsHidden, features: flags.features};
-  const pair = isModelUrl(flags.large)
-    ? await loadRemotePair({
-        small,
-        large: {
-          url: flags.large,
+  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: smallPath, threads: flags.smallThreads, hidden: router.needsHidden, features: flags.features};
+  const large =
+    "url" in largeAt
+      ? {
+          url: largeAt.url,
           protocol: flags.protocol as RemoteProtocol | "auto",
           apiKey: flags.apiKey ?? (io.env.TLR_API_KEY || undefined),
           model: flags.remoteModel,
           topK: flags.topK,
           timeoutMs: flags.timeout,
           retry: {retries: Math.max(0, flags.retries)},
-        },
-        onWarning,
-      })
-    : await loadPair({small, large: {...common, path: flags.large, threads: flags.largeThreads}, onWarning});
+        }
+      : {...common, path: largeAt.path, threads: flags.largeThreads};
+  const pair = await openPair({small, large, onWarning});
   try {
-    const prompt = encodePrompt(pair.small.tokenizer, promptText, {special: flags.special});
+    const prompt = encodePrompt(pair.tokenizer, promptText, {special: flags.special});
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
     const result = await decode({
       prompt,
       small: pair.small,
       large: pair.large,
-      tokenizer: pair.small.tokenizer,
+      tokenizer: pair.tokenizer,
       router,
       threshold,
       maxTokens: flags.maxTokens,
       stop: {strings: flags.stop},
       network,
-      sharedVocabSize: pair.vocabulary.sharedSize,
+      sharedVocabSize: pair.sharedVocabSize,
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
     });
     if (writer) {

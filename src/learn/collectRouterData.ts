@@ -1,24 +1,28 @@
-import {loadDataset} from "../data/loadDataset.ts";
-import {subset} from "../data/subset.ts";
-import {loadPair} from "../models/pair.ts";
+import {selectExamples} from "../data/selectExamples.ts";
+import {openPair} from "../models/openPair.ts";
+import {resolveModelPath} from "../models/resolveModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import {createTask} from "../tasks/createTask.ts";
-import {sha256File} from "../util/sha256.ts";
 import {modelHiddenSize} from "../routing/learned/checkRouterModel.ts";
 import {collectLabels, type LabelMode, type ReferenceKind} from "./collectLabels.ts";
 import {writeLabels, LABELS_SCHEMA_VERSION, type LabelsMetadata} from "./labelFile.ts";
 
 export interface CollectRouterDataOptions {
+  /** The small model: a GGUF path or model:NAME (a pulled preset). */
   small: string;
+  /** The large model, local too (the labels file records its sha256). */
   large: string;
   /** A registered dataset (or a TAU JSONL file) and its split; default: the dataset's default split. */
   dataset: string;
   split?: string;
   /** Task name (dataset:format); default: the dataset's own. */
   task?: string;
-  /** Questions: the first `limit`, or a sample with `seed`; a generated dataset (toy_arith) draws `limit` items with `seed`. */
+  /** Questions: the first `limit`, or a sample with `seed` (`selectExamples`, the sweep's rule). */
   limit?: number;
   seed?: number;
+  /** A generated dataset (toy_arith): generate this many items, with this generator seed, instead of the manifest's. */
+  generate?: number;
+  generatorSeed?: number;
   dataDir?: string;
   reference?: ReferenceKind;
   /** "citer" (default) or "outcome" (see LabelMode). */
@@ -37,20 +41,17 @@ export interface CollectRouterDataOptions {
 /** `tlr router collect`: loads the pair and the questions, collects CITER's labels, writes the Arrow labels file. */
 export async function collectRouterData(o: CollectRouterDataOptions): Promise<LabelsMetadata> {
   const task = createTask(o.task ?? o.dataset);
-  let dataset = await loadDataset(o.dataset, {split: o.split, dataDir: o.dataDir});
-  let examples = dataset.examples;
-  if (dataset.provenance.source === "generated") {
-    if (o.limit !== undefined || o.seed !== undefined) dataset = await loadDataset(o.dataset, {split: o.split, seed: o.seed, count: o.limit});
-    examples = dataset.examples;
-  } else examples = subset(examples, {limit: o.limit, seed: o.seed});
+  const smallPath = resolveModelPath(o.small, {role: "small model"});
+  const largePath = resolveModelPath(o.large, {role: "large model"});
+  const {dataset, examples} = await selectExamples(o.dataset, {limit: o.limit, seed: o.seed}, {split: o.split, dataDir: o.dataDir, seed: o.generatorSeed, count: o.generate});
   const topK = o.topK ?? 10;
   const hidden = o.hidden ?? true;
-  const pair = await loadPair({small: {path: o.small, threads: o.smallThreads, topK, hidden}, large: {path: o.large, threads: o.largeThreads, topK}});
+  const pair = await openPair({small: {path: smallPath, threads: o.smallThreads, topK, hidden}, large: {path: largePath, threads: o.largeThreads, topK}});
   try {
     const collected = await collectLabels({
       small: pair.small,
       large: pair.large,
-      tokenizer: pair.small.tokenizer,
+      tokenizer: pair.tokenizer,
       examples,
       task,
       reference: o.reference,
@@ -60,14 +61,16 @@ export async function collectRouterData(o: CollectRouterDataOptions): Promise<La
     });
     const counts: Record<string, number> = {};
     for (const r of collected.rows) counts[r.rule] = (counts[r.rule] ?? 0) + 1;
+    const provenance = await pair.metadata();
+    const generator = dataset.provenance.generator;
     const metadata: LabelsMetadata = {
       version: LABELS_SCHEMA_VERSION,
-      dataset: {name: o.dataset, split: dataset.split, task: task.name, questions: examples.length, seed: o.seed, limit: o.limit},
+      dataset: {name: o.dataset, split: dataset.split, task: task.name, questions: examples.length, seed: o.seed, limit: o.limit, ...(generator ? {generator: {seed: generator.seed, count: generator.count}} : {})},
       reference: collected.reference,
       labels: collected.labels,
       maxTokens: o.maxTokens,
-      small: {path: o.small, name: pair.small.info.name, sha256: await sha256File(o.small), hiddenSize: (await modelHiddenSize(o.small)).hiddenSize, topK, entropy: "top-k"},
-      large: {path: o.large, name: pair.large.info.name, sha256: await sha256File(o.large)},
+      small: {path: smallPath, name: pair.small.info.name, sha256: provenance.small.sha256, hiddenSize: (await modelHiddenSize(smallPath)).hiddenSize, topK, entropy: "top-k"},
+      large: {path: largePath, name: pair.large.info.name, sha256: "sha256" in provenance.large ? provenance.large.sha256 : ""},
       counts,
       continuations: collected.continuations,
       continuationTokens: collected.continuationTokens,

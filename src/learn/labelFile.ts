@@ -27,7 +27,8 @@ export const LABEL_COLUMNS: Column<LabelRow>[] = [
 /** What a labels file says about how it was made (schema metadata `tlr.labels`). */
 export interface LabelsMetadata {
   version: string;
-  dataset: {name: string; split: string; task: string; questions: number; seed?: number; count?: number; limit?: number};
+  /** `seed` and `limit` chose the questions; `generator`, a generated dataset's seed and item count. */
+  dataset: {name: string; split: string; task: string; questions: number; seed?: number; count?: number; limit?: number; generator?: {seed: number; count: number}};
   reference: "gold" | "large";
   /** How wrong small tokens were labelled (absent in files from before the option: "citer"). */
   labels?: "citer" | "outcome";

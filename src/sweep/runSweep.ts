@@ -17,8 +17,8 @@ import {calibrate, type Calibrated} from "./calibrate.ts";
 import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
 import {readFinished, questionKey} from "./finished.ts";
 import {writePart} from "./parts.ts";
-import type {DatasetPlan, SweepPlan} from "./plan.ts";
-import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
+import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
+import {openPair, type OpenedPair, type Worker} from "../models/openPair.ts";
 import {errorRow, runRows} from "./rows.ts";
 import {inShard, type Shard} from "./shard.ts";
 
@@ -95,7 +95,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}, (w) => options.onInfo?.(`warning: ${w}`));
+    const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();
@@ -149,7 +149,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
 async function runQuestion(
   worker: Worker,
-  pair: SweepPair,
+  pair: OpenedPair,
   dataset: DatasetPlan,
   pairName: string,
   routers: RunnableRouter[],
@@ -204,7 +204,7 @@ async function runQuestion(
 }
 
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
+async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
     {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
     {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},

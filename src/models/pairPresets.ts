@@ -1,7 +1,7 @@
 import {dirname, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {TlrError} from "../util/errors.ts";
-import {cachedModelPath} from "./pullModel.ts";
+import {MODEL_PREFIX, resolveModelPath} from "./resolveModel.ts";
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -15,8 +15,6 @@ export interface PairPreset {
   small: string;
   large: string;
 }
-
-const MODEL_PREFIX = "model:";
 
 export const PAIR_PRESETS: Record<string, PairPreset> = {
   "toy-arith": {
@@ -40,6 +38,5 @@ export const PAIR_PRESETS: Record<string, PairPreset> = {
 export function pairPreset(name: string): PairPreset {
   const preset = PAIR_PRESETS[name];
   if (!preset) throw new TlrError(`unknown pair preset "${name}": use one of ${Object.keys(PAIR_PRESETS).join(", ")}`);
-  const path = (m: string) => (m.startsWith(MODEL_PREFIX) ? cachedModelPath(m.slice(MODEL_PREFIX.length)) : m);
-  return {...preset, small: path(preset.small), large: path(preset.large)};
+  return {...preset, small: resolveModelPath(preset.small, {role: "small model"}), large: resolveModelPath(preset.large, {role: "large model"})};
 }
