@@ -69,15 +69,18 @@ export {ExperimentSchema, experimentJsonSchema, loadExperiment, parseExperiment,
 export {planSweep, type DatasetPlan, type PairPlan, type RouterPlan, type SweepPlan} from "./sweep/plan.ts";
 export {runSweep, isRecordable, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
 export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrate.ts";
-export {consolidate, readSweepState, type SweepState} from "./sweep/consolidate.ts";
-export {mergeSweeps} from "./sweep/merge.ts";
-export {parseShard, inShard, type Shard} from "./sweep/shard.ts";
+export {consolidate} from "./results/consolidate.ts";
+export {ResultsStore, type FinishedQuestions, type PartProvenance} from "./results/ResultsStore.ts";
+export {readSweepState, type SweepState} from "./results/sweepState.ts";
+export {mergeSweeps} from "./results/mergeSweeps.ts";
+export {parseShard, inShard} from "./sweep/shard.ts";
+export {type Shard} from "./results/sweepState.ts";
 export {PAIR_PRESETS, pairPreset, type PairPreset} from "./models/pairPresets.ts";
 // Results: Arrow files, schema, summaries, tables.
 export {readResults, writeResults, type Results, type ResultsMetadata} from "./results/resultsFolder.ts";
 export {readArrowFile, writeArrowFile} from "./results/arrowFile.ts";
 export {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type RunKey, type SummaryRow, type TokenRow} from "./results/schema.ts";
-export {buildTable, readTable, type Column, type ColumnType} from "./results/columns.ts";
+export {buildTable, readTable, type Column, type ColumnType, type ColumnValue, type RowOf} from "./results/columns.ts";
 export {summarize, wilsonInterval} from "./results/summarize.ts";
 export {formatSummary} from "./results/formatTable.ts";
 export {codeVersion, machineInfo, type CodeVersion, type MachineInfo} from "./results/provenance.ts";

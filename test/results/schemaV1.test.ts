@@ -8,7 +8,9 @@ import {
   plotRows,
   QUESTION_COLUMNS,
   readResults,
+  ResultsStore,
   RESULT_FILES,
+  roleOfKind,
   RESULTS_SCHEMA_VERSION,
   SUMMARY_COLUMNS,
   TOKEN_COLUMNS,
@@ -63,6 +65,17 @@ describe("results written as schema 1 (before router_role)", () => {
     const table = formatSummary(results.summary);
     expect(table).toMatch(/small-only\s+│\s+—/);
     expect(table).toMatch(/max-prob\s+│\s+0\.9/);
+  });
+
+  it("a sweep folder of schema 1 takes new parts and is consolidated to schema 2, old rows given their roles", async () => {
+    const dir = tempDir();
+    const store = ResultsStore.claim(dir, {configHash: "h", configFile: "old.json", shard: null, config: {name: "old"}, pairs: ["toy-arith"], datasets: [{name: "toy_arith", split: "eval", task: "toy_arith:toy", questions: 2, provenance: {}}]});
+    writeV1Folder(dir, runs);
+    const next = runs.map((q) => ({...q, questionIndex: 1, questionId: "q1", routerRole: roleOfKind(q.routerKind)}));
+    store.writePart("new", {questions: next, tokens: []}, {models: {}, calibration: {}});
+    const summary = await store.consolidate();
+    expect(summary.map((s) => [s.router, s.routerRole, s.questions])).toEqual([["small-only", "baseline-small", 2], ["large-only", "baseline-large", 2], ["max-prob", "router", 2], ["oracle", "oracle", 2]]);
+    expect(readResults(dir).metadata.schemaVersion).toBe("2");
   });
 
   it("schema 2 rows keep their stored role, whatever the kind's name says", () => {

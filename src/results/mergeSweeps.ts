@@ -1,9 +1,10 @@
 import {createHash} from "node:crypto";
-import {copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync} from "node:fs";
+import {copyFileSync, existsSync, mkdirSync, readdirSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {RESULT_FILES, type SummaryRow} from "../results/schema.ts";
+import {RESULT_FILES, type SummaryRow} from "./schema.ts";
 import {TlrError} from "../util/errors.ts";
-import {consolidate, readSweepState} from "./consolidate.ts";
+import {consolidate} from "./consolidate.ts";
+import {readSweepState, SWEEP_STATE_FILE, writeSweepState} from "./sweepState.ts";
 import {PARTS_DIR} from "./parts.ts";
 
 /**
@@ -19,7 +20,7 @@ export async function mergeSweeps(dirs: readonly string[], out: string): Promise
   states.forEach((s, i) => {
     if (s.configHash !== first.configHash) throw new TlrError(`${dirs[i]} holds a sweep of another config (${s.configFile}) than ${dirs[0]} (${first.configFile}); only shards of one sweep merge`);
   });
-  if (existsSync(join(out, "sweep.json")) && !dirs.some((d) => resolve(d) === resolve(out)) && readSweepState(out).configHash !== first.configHash) {
+  if (existsSync(join(out, SWEEP_STATE_FILE)) && !dirs.some((d) => resolve(d) === resolve(out)) && readSweepState(out).configHash !== first.configHash) {
     throw new TlrError(`${out} already holds another sweep; merge into a new folder`);
   }
   const parts = join(out, PARTS_DIR);
@@ -37,7 +38,7 @@ export async function mergeSweeps(dirs: readonly string[], out: string): Promise
     // Tokens before questions, so an interrupted merge never leaves a part without its tokens.
     for (const f of [...files.filter((f) => f.endsWith(".tokens.arrow")), ...files.filter((f) => f.endsWith(".questions.arrow"))]) copyFileSync(join(from, f), join(parts, f));
   }
-  writeFileSync(join(out, "sweep.json"), JSON.stringify({...first, shard: null}, null, 2) + "\n");
+  writeSweepState(out, {...first, shard: null});
   const summary = await consolidate(out);
   const shards = states.filter((s) => s.shard).map((s) => `${s.shard!.index}/${s.shard!.count}`);
   const count = states.find((s) => s.shard)?.shard?.count;

@@ -1,33 +1,11 @@
-import {existsSync, readFileSync} from "node:fs";
+import {existsSync} from "node:fs";
 import {join} from "node:path";
-import {readResults, writeResults} from "../results/resultsFolder.ts";
-import {RESULT_FILES, RESULTS_SCHEMA_VERSION, type SummaryRow} from "../results/schema.ts";
-import {summarize} from "../results/summarize.ts";
-import {TlrError} from "../util/errors.ts";
-import type {ExperimentConfig} from "./config.ts";
-import {readFinished, removeParts} from "./finished.ts";
+import {readResults, writeResults} from "./resultsFolder.ts";
+import {RESULT_FILES, RESULTS_SCHEMA_VERSION, type SummaryRow} from "./schema.ts";
+import {summarize} from "./summarize.ts";
+import {readFinished, removeParts} from "./readFinished.ts";
 import {partNames} from "./parts.ts";
-import type {Shard} from "./shard.ts";
-
-/** DIR/sweep.json: which config (and shard) a results folder belongs to, and what it resolved to. */
-export interface SweepState {
-  configHash: string;
-  configFile: string;
-  shard: Shard | null;
-  config: ExperimentConfig;
-  /** Pair and dataset names in config order (the order of the results' rows). */
-  pairs: string[];
-  datasets: {name: string; split: string; task: string; questions: number; provenance: unknown}[];
-}
-
-export function readSweepState(dir: string): SweepState {
-  const file = join(dir, "sweep.json");
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as SweepState;
-  } catch (error) {
-    throw new TlrError(`${file} is missing or unreadable: ${dir} is not a tlr sweep folder`, {cause: error});
-  }
-}
+import {readSweepState} from "./sweepState.ts";
 
 /**
  * Rebuilds DIR's results files from what it has finished (the previous results files and the

@@ -1,10 +1,10 @@
 import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
-import {readArrowFile} from "../results/arrowFile.ts";
-import {readRunRows} from "../results/readRunRows.ts";
-import {parseMetadata} from "../results/resultsFolder.ts";
-import {QUESTION_COLUMNS, RESULT_FILES, type QuestionRow} from "../results/schema.ts";
+import {readArrowFile} from "./arrowFile.ts";
+import {readRunRows} from "./readRunRows.ts";
+import {parseMetadata} from "./resultsFolder.ts";
+import {QUESTION_COLUMNS, RESULT_FILES, type QuestionRow} from "./schema.ts";
 import {PARTS_DIR, partNames, readPart, readPartTokens} from "./parts.ts";
 
 /** Where finished rows came from: the code, machines and shards that ran them, and what they recorded. */

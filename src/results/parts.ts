@@ -1,10 +1,10 @@
 import {existsSync, mkdirSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
-import {buildTable, readTable} from "../results/columns.ts";
-import {readArrowFile, writeArrowFile} from "../results/arrowFile.ts";
-import {readRunRows} from "../results/readRunRows.ts";
-import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "../results/schema.ts";
+import {buildTable, readTable} from "./columns.ts";
+import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {readRunRows} from "./readRunRows.ts";
+import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "./schema.ts";
 
 /**
  * Finished questions are written to `DIR/parts/` as they complete, a few questions per part:
