@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {loadDataset, PyRandom, selectExamples} from "../../src/index.ts";
+import {loadDataset, selectExamples} from "../../src/index.ts";
+import {PyRandom} from "../../src/util/PyRandom.ts";
 
 describe("selectExamples: the one rule sweeps and label collection choose questions by", () => {
   it("the first `limit`, or Python's random.Random(seed).sample of the split", async () => {

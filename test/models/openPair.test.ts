@@ -1,8 +1,8 @@
 import {join, resolve} from "node:path";
 import {describe, expect, it} from "vitest";
 import {decode, encodePrompt, createRouter, openPair, resolveModel, resolveModelPath, sha256File, startServer, TlrError} from "../../src/index.ts";
-import {tempDir} from "../tempDir.ts";
-import {toy} from "../helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
+import {toy} from "../support/helpers.ts";
 
 const PROMPT = "Question: What is 47 + 385?\nChoices:\nA. 432\nB. 422\nC. 532\nD. 431\nE. 442\nAnswer:";
 

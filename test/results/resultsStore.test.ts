@@ -2,7 +2,7 @@ import {existsSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {mergeSweeps, readResults, ResultsStore, TlrError, type QuestionRow, type SweepState, type TokenRow} from "../../src/index.ts";
-import {tempDir} from "../tempDir.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 const state = (shard: SweepState["shard"] = null): SweepState => ({
   configHash: "abc",

@@ -1,25 +1,10 @@
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {
-  buildTable,
-  compareAtUpload,
-  formatSummary,
-  paperTable1,
-  plotRows,
-  QUESTION_COLUMNS,
-  readResults,
-  ResultsStore,
-  RESULT_FILES,
-  roleOfKind,
-  RESULTS_SCHEMA_VERSION,
-  SUMMARY_COLUMNS,
-  TOKEN_COLUMNS,
-  writeArrowFile,
-  type QuestionRow,
-  type SummaryRow,
-} from "../../src/index.ts";
+import {buildTable} from "../../src/results/columns.ts";
+import {compareAtUpload, formatSummary, paperTable1, plotRows, QUESTION_COLUMNS, readResults, ResultsStore, RESULT_FILES, roleOfKind, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow} from "../../src/index.ts";
+import {writeArrowFile} from "../../src/results/arrowFile.ts";
 import {metadataMap} from "../../src/results/resultsFolder.ts";
-import {tempDir} from "../tempDir.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 /** A question row of a run; `routerRole` left out, as schema 1 had no such column. */
 function question(router: string, routerKind: string, threshold: number, correct: boolean, largeTokens: number): Omit<QuestionRow, "routerRole"> {

@@ -5,9 +5,9 @@ import {join, resolve} from "node:path";
 import pl from "nodejs-polars";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {QUESTION_COLUMNS, readResults, SUMMARY_COLUMNS, TOKEN_COLUMNS, type Results} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {repoRoot} from "../helpers.ts";
-import {partCount, whenParts} from "./parts.ts";
+import {tlr} from "../support/run.ts";
+import {repoRoot} from "../support/helpers.ts";
+import {partCount, whenParts} from "../support/parts.ts";
 
 const QUESTIONS = 20;
 const config = {

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {collectLabels, createTask, encodePrompt, loadDataset, loadPair, LocalModel, type Collected, type Example, type ModelPair, type Token} from "../../src/index.ts";
-import {toy} from "../helpers.ts";
+import {toy} from "../support/helpers.ts";
 
 // Training-split problems (generator seed 1): 27 and 36 hold tokens both models get wrong where the
 // small model's own continuation fails, 112 one where it still reaches the right answer.

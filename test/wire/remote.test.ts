@@ -1,5 +1,10 @@
 import {describe, expect, it} from "vitest";
-import {featuresFromLogits, jitterMs, predictionFromLogprobs, RemoteError, settleAll, withRetries} from "../../src/index.ts";
+import {featuresFromLogits} from "../../src/core/featuresFromLogits.ts";
+import {jitterMs} from "../../src/decoding/networkModel.ts";
+import {predictionFromLogprobs} from "../../src/wire/logprobs.ts";
+import {RemoteError} from "../../src/index.ts";
+import {settleAll} from "../../src/util/settleAll.ts";
+import {withRetries} from "../../src/models/remote/retry.ts";
 import {fromLegacy, fromOpenAIReply, OpenAICompletionReply} from "../../src/wire/logprobs.ts";
 
 describe("log-probability shapes", () => {

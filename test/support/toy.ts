@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {resolve} from "node:path";
-import {repoRoot, sharedPath} from "../helpers.ts";
+import {repoRoot, sharedPath} from "./helpers.ts";
 
 /** The trained toy pair shipped in models/toy-arith (see its MODEL_CARD.md). */
 export const toy = {

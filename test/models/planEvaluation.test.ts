@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {planEvaluation} from "../../src/index.ts";
+import {planEvaluation} from "../../src/models/schedule.ts";
 
 const seq = (n: number, from = 100) => Array.from({length: n}, (_, i) => from + i);
 

@@ -4,7 +4,7 @@ import {describe, expect, it} from "vitest";
 import {buildProgram} from "../../src/cli/main.ts";
 import {processIO} from "../../src/cli/io.ts";
 import {QUESTION_COLUMNS, SUMMARY_COLUMNS, TOKEN_COLUMNS} from "../../src/index.ts";
-import {repoRoot} from "../helpers.ts";
+import {repoRoot} from "../support/helpers.ts";
 
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {createRouter, ROUTER_KINDS, routes, TlrError, uniformFromKey, type Prediction} from "../../src/index.ts";
+import {createRouter, ROUTER_KINDS, routes, TlrError, type Prediction} from "../../src/index.ts";
+import {uniformFromKey} from "../../src/routing/random.ts";
 
 const pred = (token: number, maxProb: number, margin: number, entropy: number): Prediction => ({
   token,

@@ -2,7 +2,7 @@ import {execFileSync, spawn, type ChildProcess} from "node:child_process";
 import {existsSync, readFileSync} from "node:fs";
 import net from "node:net";
 import {resolve} from "node:path";
-import {repoRoot} from "../helpers.ts";
+import {repoRoot} from "./helpers.ts";
 
 /** A real server process on loopback, started by a test. */
 export interface ServerProcess {

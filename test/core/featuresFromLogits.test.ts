@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {featuresFromLogits} from "../../src/index.ts";
+import {featuresFromLogits} from "../../src/core/featuresFromLogits.ts";
 
 /** A sorted-descending logits map and its exact distribution, as node-llama-cpp returns them. */
 function distribution(logits: number[]) {

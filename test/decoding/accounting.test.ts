@@ -1,5 +1,7 @@
 import {describe, expect, it} from "vitest";
-import {SESSION_PROTOCOL, summarizeRecords, transferMs, type Prediction, type TokenRecord} from "../../src/index.ts";
+import {SESSION_PROTOCOL, type Prediction, type TokenRecord} from "../../src/index.ts";
+import {summarizeRecords} from "../../src/decoding/stats.ts";
+import {transferMs} from "../../src/decoding/networkModel.ts";
 import {markText} from "../../src/cli/render.ts";
 
 const p: Prediction = {token: 7, top: [{id: 7, logprob: -0.1234567}, {id: 9, logprob: -2.5}], maxProb: 0.88, margin: 0.8, entropy: 0.4, entropyExact: true};

@@ -1,16 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  createRouter,
-  decode,
-  encodePrompt,
-  loadPair,
-  type DecodeOptions,
-  type DecodeResult,
-  type ModelPair,
-  type RouterSpec,
-} from "../../src/index.ts";
-import {tiny} from "../helpers.ts";
-import {disposeReferences, freshNextTokens, referenceGreedy} from "./reference.ts";
+import {createRouter, decode, encodePrompt, loadPair, type DecodeOptions, type DecodeResult, type ModelPair, type RouterSpec} from "../../src/index.ts";
+import {tiny} from "../support/helpers.ts";
+import {disposeReferences, freshNextTokens, referenceGreedy} from "../support/reference.ts";
 
 const PROMPTS = ["Once upon a time", "Lily wanted to", "The big dog"];
 const MAX = 60;

@@ -1,6 +1,6 @@
 import {spawn} from "node:child_process";
 import {resolve} from "node:path";
-import {repoRoot} from "../helpers.ts";
+import {repoRoot} from "./helpers.ts";
 
 export interface CliRun {
   code: number | null;

@@ -1,7 +1,8 @@
 import {basename} from "node:path";
 import {describe, expect, it} from "vitest";
-import {checkVocabularies, compareVocabularies, inspectModelFile, readVocabulary, TlrError, type VocabularyInfo} from "../../src/index.ts";
-import {vocab} from "../helpers.ts";
+import {checkVocabularies, inspectModelFile, readVocabulary, TlrError, type VocabularyInfo} from "../../src/index.ts";
+import {compareVocabularies} from "../../src/models/vocabulary.ts";
+import {vocab} from "../support/helpers.ts";
 
 describe("vocabulary check from GGUF metadata", () => {
   it("refuses qwen2 against llama-spm, naming both files and the first difference", async () => {

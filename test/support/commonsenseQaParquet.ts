@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {parquetWriteBuffer} from "hyparquet-writer";
-import {sharedPath} from "../helpers.ts";
+import {sharedPath} from "./helpers.ts";
 
 /** A row of CommonsenseQA's original TAU file, read here directly (not through the loader under test). */
 interface TauRow {

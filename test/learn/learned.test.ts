@@ -1,21 +1,14 @@
 import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {
-  decodeFloats,
-  encodeFloats,
-  featureVector,
-  networkLogit,
-  parseFeatureSpec,
-  readRouterFile,
-  rocAuc,
-  routingQuality,
-  trainNetwork,
-  validationQuestions,
-  type Layer,
-} from "../../src/index.ts";
+import {decodeFloats, encodeFloats, networkLogit, type Layer} from "../../src/routing/learned/network.ts";
+import {featureVector, parseFeatureSpec} from "../../src/routing/learned/featureSpec.ts";
+import {readRouterFile} from "../../src/index.ts";
+import {rocAuc, routingQuality} from "../../src/learn/metrics.ts";
+import {trainNetwork} from "../../src/learn/trainNetwork.ts";
+import {validationQuestions} from "../../src/learn/trainRouter.ts";
 import {Rng} from "../../src/learn/trainNetwork.ts";
-import {tempDir} from "../tempDir.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 /** n points in d dimensions, label 1 when w·x > 0 (w = 1, −1, 1, …): linearly separable. */
 function separable(n: number, d: number, seed: number, flip = 0) {

@@ -2,7 +2,7 @@ import {existsSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * The shared folder of real models and data. CI always sets TLR_SHARED; locally it defaults to

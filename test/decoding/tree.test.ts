@@ -1,7 +1,8 @@
 import {readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {createRouter, decode, encodePrompt, loadPair, PredictionMemo, sweepTree, type DecodeResult, type ModelPair, type RouterSpec} from "../../src/index.ts";
-import {repoRoot, sharedPath} from "../helpers.ts";
+import {createRouter, decode, encodePrompt, loadPair, sweepTree, type DecodeResult, type ModelPair, type RouterSpec} from "../../src/index.ts";
+import {PredictionMemo} from "../../src/decoding/memo.ts";
+import {repoRoot, sharedPath} from "../support/helpers.ts";
 
 const QUESTIONS = 20;
 let pair: ModelPair;
