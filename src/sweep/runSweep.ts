@@ -7,7 +7,7 @@ import {encodePrompt} from "../core/Tokenizer.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
 import {createRouter} from "../routing/routers.ts";
-import {roleOfKind} from "../routing/routerKinds.ts";
+import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
@@ -202,8 +202,8 @@ async function runQuestion(
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
 async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
+    {name: "small-only", router: createRouter("always-small"), thresholds: [fixedThreshold("always-small")!], targets: [null]},
+    {name: "large-only", router: createRouter("always-large"), thresholds: [fixedThreshold("always-large")!], targets: [null]},
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
