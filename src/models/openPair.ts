@@ -58,42 +58,52 @@ export interface OpenedPair {
  */
 export async function openPair(options: OpenPairOptions): Promise<OpenedPair> {
   const {large} = options;
+  const side = isRemoteLarge(large) ? await openRemote(options, large) : await openLocal(options, large);
+  const {pair} = side;
   const extra: Worker[] = [];
-  const base = isRemoteLarge(large)
-    ? await (async () => {
-        const pair = await loadRemotePair({small: options.small, large, onWarning: options.onWarning});
-        return {
-          pair,
-          remote: pair.backend as RemoteBackend | undefined,
-          fork: async (): Promise<Worker> => ({small: await pair.small.fork(), large: pair.backend.createModel()}),
-          largeMeta: async (): Promise<PairProvenance["large"]> => ({url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}),
-        };
-      })()
-    : await (async () => {
-        const pair = await loadPair({small: options.small, large, onWarning: options.onWarning});
-        return {
-          pair,
-          remote: undefined,
-          fork: async (): Promise<Worker> => ({small: await pair.small.fork(), large: await pair.large.fork()}),
-          largeMeta: async (): Promise<PairProvenance["large"]> => ({path: large.path, sha256: await sha256File(large.path)}),
-        };
-      })();
-  const {pair} = base;
   return {
     small: pair.small,
     large: pair.large,
     tokenizer: pair.small.tokenizer,
     sharedVocabSize: pair.vocabulary.sharedSize,
     vocabulary: pair.vocabulary,
-    remote: base.remote,
+    remote: side.remote,
     workers: async (count) => {
-      while (extra.length < count - 1) extra.push(await base.fork());
+      while (extra.length < count - 1) extra.push(await side.fork());
       return [{small: pair.small, large: pair.large}, ...extra.slice(0, Math.max(0, count - 1))];
     },
-    metadata: async () => ({small: {path: options.small.path, sha256: await sha256File(options.small.path)}, large: await base.largeMeta()}),
+    metadata: async () => ({small: {path: options.small.path, sha256: await sha256File(options.small.path)}, large: await side.largeMetadata()}),
     dispose: async () => {
       for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
       await pair.dispose();
     },
+  };
+}
+
+/** What differs between a local and a remote large model: how a worker is forked and what provenance says. */
+interface LargeSide {
+  pair: {small: LocalModel; large: TokenModel; vocabulary: VocabularyCheck; dispose(): Promise<void>};
+  remote: RemoteBackend | undefined;
+  fork(): Promise<Worker>;
+  largeMetadata(): Promise<PairProvenance["large"]>;
+}
+
+async function openLocal(options: OpenPairOptions, large: Omit<LocalModelOptions, "role">): Promise<LargeSide> {
+  const pair = await loadPair({small: options.small, large, onWarning: options.onWarning});
+  return {
+    pair,
+    remote: undefined,
+    fork: async () => ({small: await pair.small.fork(), large: await pair.large.fork()}),
+    largeMetadata: async () => ({path: large.path, sha256: await sha256File(large.path)}),
+  };
+}
+
+async function openRemote(options: OpenPairOptions, large: RemoteLargeOptions): Promise<LargeSide> {
+  const pair = await loadRemotePair({small: options.small, large, onWarning: options.onWarning});
+  return {
+    pair,
+    remote: pair.backend,
+    fork: async () => ({small: await pair.small.fork(), large: pair.backend.createModel()}),
+    largeMetadata: async () => ({url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}),
   };
 }
