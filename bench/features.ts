@@ -7,8 +7,8 @@
  * (writeSyntheticGguf, src/models/fixtures) and real-size synthetic vocabularies:
  *   bare       greedy token only (a plain node-llama-cpp loop)
  *   max-prob   the lean request
- *   full       the default request (top-10 by partial top-k + total logit weight)
- *   full-sort  the request "full" made before (node-llama-cpp sorts the vocabulary for its top 10)
+ *   full       top-10 by llama.cpp's partial top-k + total logit weight (what LocalModel sends from 8,192 ids up)
+ *   full-sort  node-llama-cpp sorts the vocabulary for its top 10 (what LocalModel sends below 8,192 ids, and did everywhere before)
  * Alternating, median of REPS runs of TOKENS tokens, 1 thread.
  *
  *   npx tsx bench/features.ts [reps=5] [tokens=40]

@@ -97,7 +97,7 @@ export {writePlots, isPlotFormat, PLOT_FORMATS, type PlotFormat, type WritePlots
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
 // Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.
 export {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./models/hiddenState.ts";
-export {installTopLogits, TOP_LOGITS_MARKER, TOP_LOGITS_REQUEST, type TopLogitsHandle, type TopLogitsSide} from "./models/topLogits.ts";
+export {installTopLogits, TOP_LOGITS_MARKER, TOP_LOGITS_MIN_VOCABULARY, TOP_LOGITS_REQUEST, type TopLogitsHandle, type TopLogitsSide} from "./models/topLogits.ts";
 // Fixtures: synthetic GGUFs (llama, qwen2) with seeded random weights; the Qwen2.5-shaped set.
 export {writeGguf, tensorBytes, type GgufContents, type GgufValue, type TensorSpec} from "./models/fixtures/ggufWriter.ts";
 export {encodeQ8_0, encodeTensor, fromHalfBits, toHalfBits, TENSOR_TYPES, type TensorType} from "./models/fixtures/tensorEncoding.ts";

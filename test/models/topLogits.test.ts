@@ -1,7 +1,7 @@
 import {getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {installTopLogits, LocalModel, TOP_LOGITS_REQUEST, type Prediction, type Token} from "../../src/index.ts";
-import {qwenTiny} from "../helpers.ts";
+import {qwenTiny, toy} from "../helpers.ts";
 
 /*
  * `features: "full"` through models/topLogits.ts (llama.cpp's partial top-k, no vocabulary sort)
@@ -60,6 +60,7 @@ async function ourSteps(entropy: "top-k" | "exact", prompt: readonly Token[], st
   const local = await LocalModel.load({path, threads: 1, contextSize: 512, batchSize: 512, topK: K, features: "full", entropy, gpu: false});
   const out: Prediction[] = [];
   try {
+    expect(local.topKPath).toBe("partial");
     const transcript = [...prompt];
     for (let i = 0; i < steps; i++) {
       const {prediction} = await local.next(transcript);
@@ -120,6 +121,19 @@ describe("full features through llama.cpp's partial top-k (models/topLogits.ts)"
       expect(p.maxProb).toBeCloseTo(1 / s.z, 14);
       expect(p.top.map((t) => t.id)).toEqual(ref[i]!.logits.slice(0, K).map(([id]) => id));
       p.top.forEach((t, j) => expect(t.logprob).toBeCloseTo(ref[i]!.logits[j]![1] - s.max - Math.log(s.z), 12));
+    }
+  });
+
+  it("is taken from 8,192 ids up: the toy model's 354 keep node-llama-cpp's sort, max-prob needs neither", async () => {
+    const models = await Promise.all([
+      LocalModel.load({path: toy.small(), threads: 1, gpu: false}),
+      LocalModel.load({path: toy.small(), threads: 1, gpu: false, features: "max-prob"}),
+      LocalModel.load({path, threads: 1, contextSize: 256, gpu: false, features: "max-prob"}),
+    ]);
+    try {
+      expect(models.map((m) => m.topKPath)).toEqual(["sort", "none", "none"]);
+    } finally {
+      await Promise.all(models.map((m) => m.dispose()));
     }
   });
 
