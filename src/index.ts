@@ -105,6 +105,7 @@ export {syntheticTensors, tokenizerMetadata, writeSyntheticGguf, type SyntheticM
 export {cachedSyntheticGguf, fixtureCacheDir, FIXTURE_WRITER_VERSION, recipeKey, type CachedFixture} from "./models/fixtures/fixtureCache.ts";
 export {QWEN25_ADDED_TOKENS, QWEN25_IDS, QWEN25_REGULAR_TOKENS, QWEN25_TOKENS, qwen25TokenizerMetadata, TOKEN_TYPE} from "./models/fixtures/qwen25Tokenizer.ts";
 export {QWEN25_CHAT_TEMPLATE} from "./models/fixtures/qwen25ChatTemplate.ts";
+export {bundledQwenVocab} from "./models/fixtures/bundledQwenVocab.ts";
 export {defaultQwenVocabPath, QWEN25_ROWS, QWEN_FIXTURES, qwenFixture, qwenFixturePair, qwenFixtureRecipe, type QwenFixtureName, type QwenFixtureOptions} from "./models/fixtures/qwenFixtures.ts";
 export {routerNeeds, type RouterNeeds} from "./routing/loadRouter.ts";
 export {
