@@ -13,7 +13,7 @@ import {qwenTiny, toy} from "../helpers.ts";
  * match a float64 sum over node-llama-cpp's full logits Map to 1e-12.
  */
 const K = 10;
-const STEPS = 8;
+const STEPS = 6;
 const PROMPT = "Question: What is the capital of France?\nAnswer:";
 
 let path: string;
