@@ -96,6 +96,12 @@ export {reportHtml} from "./plots/reportHtml.ts";
 export {writeReport} from "./plots/writeReport.ts";
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
 
+// models/fixtures: synthetic GGUFs (llama, qwen2) with seeded random weights; the Qwen2.5-shaped set.
+export {writeSyntheticGguf, type SyntheticModelRecipe} from "./models/fixtures/writeSyntheticGguf.ts";
+export {cachedSyntheticGguf, fixtureCacheDir, type CachedFixture} from "./models/fixtures/fixtureCache.ts";
+export {QWEN25_IDS} from "./models/fixtures/qwen25Tokenizer.ts";
+export {QWEN25_ROWS, QWEN_FIXTURES, qwenFixture, qwenFixturePair, type QwenFixtureName, type QwenFixtureOptions} from "./models/fixtures/qwenFixtures.ts";
+
 // server: the large model behind HTTP.
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";
 
