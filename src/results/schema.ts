@@ -25,6 +25,8 @@ export interface QuestionRow extends RunKey {
   /** Position of the question in the swept subset (the sort key). */
   questionIndex: number;
   questionId: string;
+  /** The prompt text as the task formatted it (BOS aside); null in files written before it was recorded. */
+  prompt: string | null;
   promptTokens: number;
   /** The generated token ids: the run's truth. */
   generatedIds: number[];
@@ -116,6 +118,7 @@ export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
   ...key<QuestionRow>(),
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
+  {name: "prompt", key: "prompt", type: "utf8?", doc: "the prompt text as the task formatted it (null in files written before tlr recorded it)", optional: true},
   {name: "prompt_tokens", key: "promptTokens", type: "i32", doc: "prompt length in tokens (BOS included)"},
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},
