@@ -95,6 +95,14 @@ export {reportHtml, type ReportOptions} from "./plots/reportHtml.ts";
 export {writeReport} from "./plots/writeReport.ts";
 export {writePlots, isPlotFormat, PLOT_FORMATS, type PlotFormat, type WritePlotsOptions} from "./plots/writePlots.ts";
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
+// The report's question browser and the demo page.
+export {questionBrowserData} from "./report/browserData.ts";
+export type {BrowserData, BrowserOutcome, BrowserQuestion, BrowserRun} from "./report/browserTypes.ts";
+export {firstDifference} from "./report/firstDifference.ts";
+export {TokenMarker, type MarkSink} from "./decoding/markTokens.ts";
+export {DEFAULT_POLICY, POLICIES, type PolicyInfo} from "./decoding/policies.ts";
+export {startDemo, type DemoOptions, type DemoServer} from "./demo/startDemo.ts";
+export type {DemoEvents, DemoInfo, DemoRequest} from "./demo/demoTypes.ts";
 // Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.
 export {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./models/hiddenState.ts";
 export {routerNeeds, type RouterNeeds} from "./routing/loadRouter.ts";

@@ -57,3 +57,16 @@ export interface BrowserData {
   wide: boolean;
   blobs: string[];
 }
+
+/**
+ * A `BrowserOutcome` as the page carries it: [run, extracted, rule, correct (1/0), error,
+ * tokens, largeTokens, largeCalls, bytesUp, totalMs, stopReason], with rule and stopReason as
+ * indices into `BrowserDataWire.strings`.
+ */
+export type OutcomeTuple = [number, string | null, number, number, string | null, number, number, number, number, number, number];
+
+/** `BrowserData` as the page embeds it (browserWire.ts packs and unpacks it). */
+export interface BrowserDataWire extends Omit<BrowserData, "questions"> {
+  strings: string[];
+  questions: (Omit<BrowserQuestion, "outcomes"> & {outcomes: OutcomeTuple[]})[];
+}

@@ -2,6 +2,7 @@ import {fileURLToPath} from "node:url";
 import {scriptJson} from "../util/escapeHtml.ts";
 import {browserBundle} from "./browserBundle.ts";
 import type {BrowserData} from "./browserTypes.ts";
+import {packBrowserData} from "./browserWire.ts";
 import {TOKEN_CSS} from "./tokenStyle.ts";
 
 const SCRIPT = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
@@ -56,7 +57,7 @@ Keys: <kbd>↑</kbd>/<kbd>↓</kbd> in the list or <kbd>j</kbd>/<kbd>k</kbd> any
 <div class="qb-detail" aria-live="polite"></div>
 </div>
 <div class="qb-tip" role="tooltip" hidden></div>
-<script type="application/json" id="tlr-questions">${scriptJson(data)}</script>
+<script type="application/json" id="tlr-questions">${scriptJson(packBrowserData(data))}</script>
 <script>${browserBundle(SCRIPT)}</script>
 </section>`;
 }

@@ -1,7 +1,8 @@
 // The report's question browser: every question of the results with each run's tokens, from the
 // data reportHtml embeds (browserData.ts). Filters, a question list, the question's runs and two
 // of them side by side; keyboard first.
-import type {BrowserData} from "../browserTypes.ts";
+import type {BrowserDataWire} from "../browserTypes.ts";
+import {unpackBrowserData} from "../browserWire.ts";
 import {OUTCOMES, type Filters} from "./filters.ts";
 import {esc, fmtScore} from "./format.ts";
 import {QuestionDetail} from "./questionDetail.ts";
@@ -9,7 +10,7 @@ import {QuestionList} from "./questionList.ts";
 import {tokenTooltip} from "./tooltip.ts";
 
 const section = document.getElementById("questions")!;
-const data = JSON.parse(document.getElementById("tlr-questions")!.textContent!) as BrowserData;
+const data = unpackBrowserData(JSON.parse(document.getElementById("tlr-questions")!.textContent!) as BrowserDataWire);
 const form = section.querySelector("form.qb-filters") as HTMLFormElement;
 const field = <T extends HTMLElement>(name: string) => form.elements.namedItem(name) as T;
 const detail = new QuestionDetail(section.querySelector(".qb-detail")!, data);

@@ -70,6 +70,7 @@ export class QuestionDetail {
       const article = document.createElement("article");
       article.className = "qb-run";
       article.dataset.o = String(k);
+      this.nameRun(article, o);
       article.innerHTML = `<header class="qb-run-head">${this.outcomeHtml(o)} <button type="button" data-side="a" data-o="${k}" title="compare as A">A</button><button type="button" data-side="b" data-o="${k}" title="compare as B">B</button></header>`;
       article.append(this.textElement(k, -1));
       list.append(article);
@@ -141,10 +142,18 @@ export class QuestionDetail {
       const div = document.createElement("div");
       div.className = "qb-side";
       div.dataset.side = side;
+      this.nameRun(div, s.question.outcomes[k]!);
       div.innerHTML = `<div class="qb-run-head"><b>${side.toUpperCase()}</b> ${this.outcomeHtml(s.question.outcomes[k]!)}</div>`;
       div.append(this.textElement(k, d));
       sides.append(div);
     }
+  }
+
+  /** Which run an element shows, for scripts and tests: its router and τ as in the results files. */
+  private nameRun(el: HTMLElement, o: BrowserOutcome): void {
+    const run = this.data.runs[o.run]!;
+    el.dataset.router = run.router;
+    el.dataset.threshold = String(run.threshold);
   }
 
   private textElement(outcome: number, diffStep: number): HTMLElement {
