@@ -6,7 +6,7 @@
 // Each run is a fresh browser page on the same file (Debian's chromium, headless, no cache
 // between pages). Times are from the navigation's start; medians over the runs.
 import {mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {loadavg, tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
 import {chromium} from "playwright-core";
@@ -41,9 +41,9 @@ const OPEN_QUESTION = `(async () => {
   const start = performance.now();
   item.click();
   while (detail.dataset.shown !== item.dataset.q) await new Promise((r) => setTimeout(r, 1));
-  return {domContentLoaded: nav.domContentLoadedEventEnd, questionsReady: mark("tlr-questions-ready"), chartsRendered: mark("tlr-charts-rendered"), openQuestion: performance.now() - start};
+  return {domContentLoaded: nav.domContentLoadedEventEnd, questionsScript: mark("tlr-questions-ready") - mark("tlr-questions-start"), questionsReady: mark("tlr-questions-ready"), chartsRendered: mark("tlr-charts-rendered"), openQuestion: performance.now() - start};
 })()`;
-const samples: {domContentLoaded: number; questionsReady: number; chartsRendered: number; openQuestion: number}[] = [];
+const samples: {domContentLoaded: number; questionsScript: number; questionsReady: number; chartsRendered: number; openQuestion: number}[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({viewport: {width: 1280, height: 900}});
@@ -71,7 +71,9 @@ const figures = {
   bytes,
   bytesWithoutQuestions: plainBytes,
   writeMs: Math.round(writeMs),
-  medianMs: {domContentLoaded: med("domContentLoaded"), questionsInteractive: med("questionsReady"), chartsRendered: med("chartsRendered"), openQuestion: med("openQuestion")},
+  // The machine's load while it ran: the figures mean little on a busy machine.
+  loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+  medianMs: {domContentLoaded: med("domContentLoaded"), questionsScript: med("questionsScript"), questionsInteractive: med("questionsReady"), chartsRendered: med("chartsRendered"), openQuestion: med("openQuestion")},
   samples,
 };
 console.log(JSON.stringify(figures.medianMs));

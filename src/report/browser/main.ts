@@ -9,6 +9,7 @@ import {QuestionDetail} from "./questionDetail.ts";
 import {QuestionList} from "./questionList.ts";
 import {tokenTooltip} from "./tooltip.ts";
 
+performance.mark("tlr-questions-start");
 const section = document.getElementById("questions")!;
 const data = unpackBrowserData(JSON.parse(document.getElementById("tlr-questions")!.textContent!) as BrowserDataWire);
 const form = section.querySelector("form.qb-filters") as HTMLFormElement;
