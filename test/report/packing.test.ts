@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {firstDifference} from "../../src/index.ts";
+import {buildTable, firstDifference, QUESTION_COLUMNS, readTable, type QuestionRow} from "../../src/index.ts";
 import {packBrowserData, unpackBrowserData} from "../../src/report/browserWire.ts";
 import type {BrowserData} from "../../src/report/browserTypes.ts";
 import {needsWide, packRuns, unpackRuns} from "../../src/report/tokenBlob.ts";
@@ -54,5 +54,15 @@ describe("the question browser's packed data", () => {
     expect(firstDifference([1, 2, 3], [1, 9, 3])).toBe(1);
     expect(firstDifference([1, 2], [1, 2, 3])).toBe(2);
     expect(firstDifference([], [])).toBe(-1);
+  });
+
+  it("questions.arrow written before the prompt column stays readable: its prompts read as null", () => {
+    const row = {dataset: "d", split: "s", task: "d:t", pair: "p", router: "small-only", routerKind: "always-small", threshold: 0, target: null, questionIndex: 0, questionId: "q0", prompt: "Question: ?", promptTokens: 3, generatedIds: [5, 2], output: "x", extracted: null, extractionRule: "none", gold: "A", correct: false, generated: 2, largeTokens: 0, uploadFraction: 0, largeCalls: 0, probes: 0, bytesUp: 0, bytesDown: 0, ttftMs: 1, tbtMs: 1, smallMs: 2, largeMs: 0, networkMs: 0, routerMs: 0, totalMs: 2, wallMs: 2, smallEvaluated: 4, largeEvaluated: 0, stopReason: "eos", error: null} satisfies QuestionRow;
+    const old = buildTable(QUESTION_COLUMNS.filter((c) => c.name !== "prompt"), [row], new Map());
+    expect(old.getChild("prompt")).toBeNull();
+    expect(readTable(QUESTION_COLUMNS, old, "old.arrow")).toEqual([{...row, prompt: null}]);
+    expect(readTable(QUESTION_COLUMNS, buildTable(QUESTION_COLUMNS, [row], new Map()), "new.arrow")).toEqual([row]);
+    // A column that is not optional is still required.
+    expect(() => readTable(QUESTION_COLUMNS, buildTable(QUESTION_COLUMNS.filter((c) => c.name !== "gold"), [row], new Map()), "bad.arrow")).toThrow("bad.arrow lacks the column(s) gold");
   });
 });

@@ -1,10 +1,8 @@
 // Number and label formats the question browser and the demo page share.
 import type {BrowserRun} from "../browserTypes.ts";
 
-/** HTML-escapes text for element content and quoted attributes. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+/** HTML-escapes text for element content and quoted attributes (the library's own escaper). */
+export {escapeHtml as esc} from "../../util/escapeHtml.ts";
 
 /** A router score: ±∞ for the baselines, else 6 significant digits (thresholds such as 0.9999 need them). */
 export function fmtScore(x: number): string {
