@@ -100,7 +100,7 @@ export {questionBrowserData} from "./report/browserData.ts";
 export type {BrowserData, BrowserOutcome, BrowserQuestion, BrowserRun} from "./report/browserTypes.ts";
 export {firstDifference} from "./report/firstDifference.ts";
 export {TokenMarker, type MarkSink} from "./decoding/markTokens.ts";
-export {DEFAULT_POLICY, POLICIES, type PolicyInfo} from "./decoding/policies.ts";
+export {DEFAULT_POLICY, parsePolicy, POLICY_KINDS, policyName, usesRouter, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
 export {startDemo, type DemoOptions, type DemoServer} from "./demo/startDemo.ts";
 export type {DemoEvents, DemoInfo, DemoRequest} from "./demo/demoTypes.ts";
 // Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.

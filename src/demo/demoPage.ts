@@ -63,7 +63,7 @@ export function demoPage(pairName: string): string {
 <fieldset><legend>routing</legend>
 <label>router <select name="router"></select></label>
 <label>τ <input name="threshold" type="number" step="any"></label>
-<label>policy <select name="policy"></select></label>
+<label>policy <select name="policy"></select></label><span id="policy-parameters"></span><label id="optimistic" hidden><input type="checkbox" name="optimistic"> optimistic continuation</label>
 <label>max tokens <input name="maxTokens" type="number" min="1" step="1"></label>
 </fieldset>
 <fieldset><legend>simulated network</legend>

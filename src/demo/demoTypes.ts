@@ -1,6 +1,6 @@
 // What the demo server and its page exchange (types only: the server and browser/ share them).
 import type {RunStats, TokenRecord} from "../decoding/types.ts";
-import type {PolicyInfo} from "../decoding/policies.ts";
+import type {POLICY_KINDS} from "../decoding/policy.ts";
 
 /** The simulated network a request runs under (decoding/network.ts's NetworkModel, without its jitter: that file is not a page's). */
 export interface DemoNetwork {
@@ -32,7 +32,8 @@ export interface DemoQuestion {
 export interface DemoInfo {
   pair: {name: string; small: string; large: string};
   routers: DemoRouter[];
-  policies: readonly PolicyInfo[];
+  /** The library's policy kinds with their parameters (`POLICY_KINDS`): the page builds its policy controls from them. */
+  policies: typeof POLICY_KINDS;
   defaults: {router: string; threshold: number; policy: string; maxTokens: number; maxTokensLimit: number; network: DemoNetwork};
   dataset: {name: string; split: string; task: string; questions: DemoQuestion[]} | null;
 }
@@ -43,6 +44,7 @@ export interface DemoRequest {
   question?: number;
   router: string;
   threshold: number;
+  /** A policy name as `parsePolicy` reads it: `token`, or a kind with its parameters (`span:4+optimistic`). */
   policy: string;
   maxTokens: number;
   network: DemoNetwork;

@@ -4,7 +4,7 @@ import {z} from "zod";
 import {loadDataset, type LoadDatasetOptions} from "../data/loadDataset.ts";
 import {subset} from "../data/subset.ts";
 import {DEFAULT_NETWORK, type NetworkModel} from "../decoding/network.ts";
-import {DEFAULT_POLICY, POLICIES} from "../decoding/policies.ts";
+import {DEFAULT_POLICY, POLICY_KINDS, policyName} from "../decoding/policy.ts";
 import {authorized, HttpError, parseJson, readBody, sendError, sendJson, validate} from "../server/httpUtil.ts";
 import {createTask} from "../tasks/createTask.ts";
 import {errorMessage, TlrError} from "../util/errors.ts";
@@ -50,7 +50,7 @@ const RequestSchema = z
     question: z.number().int().min(0).optional(),
     router: z.string(),
     threshold: z.number(),
-    policy: z.string().default(DEFAULT_POLICY),
+    policy: z.string().default(policyName(DEFAULT_POLICY)),
     maxTokens: z.number().int().min(1),
     network: z.object({rttMs: z.number().min(0), upMbps: z.number().positive(), downMbps: z.number().positive()}).strict(),
     pace: z.enum(["clock", "compute"]).default("clock"),
@@ -91,8 +91,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoServer> {
   const info: DemoInfo = {
     pair: {name: options.pairName ?? `${pair.describe.small} + ${pair.describe.large}`, ...pair.describe},
     routers: routers.list,
-    policies: POLICIES,
-    defaults: {router: startRouter.id, threshold: options.threshold ?? startRouter.threshold, policy: DEFAULT_POLICY, maxTokens: options.maxTokens ?? 100, maxTokensLimit, network: options.network ?? DEFAULT_NETWORK},
+    policies: POLICY_KINDS,
+    defaults: {router: startRouter.id, threshold: options.threshold ?? startRouter.threshold, policy: policyName(DEFAULT_POLICY), maxTokens: options.maxTokens ?? 100, maxTokensLimit, network: options.network ?? DEFAULT_NETWORK},
     dataset: dataset?.info ?? null,
   };
   const context: GenerationContext = {pair, routers, dataset, features, maxTokensLimit};

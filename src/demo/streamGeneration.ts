@@ -1,7 +1,7 @@
 import type {ServerResponse} from "node:http";
 import type {Example} from "../data/types.ts";
 import {checkDecodeOptions, decode, type DecodeOptions} from "../decoding/decode.ts";
-import {POLICIES} from "../decoding/policies.ts";
+import {parsePolicy, policyName, type PolicySpec} from "../decoding/policy.ts";
 import type {TokenRecord} from "../decoding/types.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {HttpError} from "../server/httpUtil.ts";
@@ -38,7 +38,15 @@ class Aborted extends Error {}
  */
 export async function streamGeneration(ctx: GenerationContext, request: DemoRequest, res: ServerResponse): Promise<void> {
   const bad = (message: string) => new HttpError(400, "bad-request", message);
-  if (!POLICIES.some((p) => p.name === request.policy)) throw bad(`policy: unknown policy "${request.policy}": use one of ${POLICIES.map((p) => p.name).join(", ")}`);
+  let policy: PolicySpec;
+  try {
+    policy = parsePolicy(request.policy);
+  } catch (error) {
+    throw bad(`policy: ${errorMessage(error)}`);
+  }
+  // decode() takes no policy in this tree: only the token policy runs. Once decode takes one (the
+  // policies work), pass `policy` to it below and drop this check.
+  if (policyName(policy) !== "token") throw bad(`policy: ${policyName(policy)} cannot run in this demo yet: use token`);
   if (request.maxTokens > ctx.maxTokensLimit) throw bad(`maxTokens: at most ${ctx.maxTokensLimit} (tlr demo --max-tokens-limit)`);
   let example: Example | undefined;
   let text: string;
@@ -78,7 +86,7 @@ export async function streamGeneration(ctx: GenerationContext, request: DemoRequ
   res.on("close", () => {
     if (!res.writableEnded) pump.abort();
   });
-  pump.push(0, event("start", {promptTokens: options.prompt.length, router: options.router.name, threshold: request.threshold, policy: request.policy, key: options.key!}));
+  pump.push(0, event("start", {promptTokens: options.prompt.length, router: options.router.name, threshold: request.threshold, policy: policyName(policy), key: options.key!}));
   let last = 0;
   try {
     const result = await decode({

@@ -2,7 +2,7 @@ import http from "node:http";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {markText} from "../../src/cli/render.ts";
-import {createTask, loadDataset, POLICIES, subset, type RunStats, type TokenRecord} from "../../src/index.ts";
+import {createTask, loadDataset, POLICY_KINDS, subset, type RunStats, type TokenRecord} from "../../src/index.ts";
 import {tlr} from "../cli/run.ts";
 import {toy} from "../helpers.ts";
 import {launchChromium} from "../plots/chromium.ts";
@@ -56,7 +56,7 @@ describe("tlr demo", () => {
     expect(records.some((r) => r.source === "large")).toBe(true);
     // The token left the address bar; the controls come from the library's lists.
     expect(page.url()).toBe(`${demo.url}/`);
-    expect(await page.locator(`select[name="policy"] option`).allTextContents()).toEqual(POLICIES.map((p) => p.name));
+    expect(await page.locator(`select[name="policy"] option`).allTextContents()).toEqual(POLICY_KINDS.map((p) => p.kind));
     await page.selectOption(`select[name="question"]`, "");
     await page.fill(`textarea[name="prompt"]`, PROMPT);
     await settings({router: "max-prob", threshold: "0.8", maxTokens: "200"});
@@ -122,9 +122,9 @@ describe("tlr demo", () => {
     expect((await fetch(`${demo.url}/api/info`)).status).toBe(401);
     expect((await fetch(`${demo.url}/api/info`, {headers: {authorization: `Bearer ${TOKEN}`}})).status).toBe(200);
     expect((await post({}, {"content-type": "text/plain"})).status).toBe(415);
-    const bad = await post({prompt: PROMPT, router: "max-prob", threshold: 0.8, maxTokens: 5, network: {rttMs: 0, upMbps: 20, downMbps: 100}, policy: "stitch"});
+    const bad = await post({prompt: PROMPT, router: "max-prob", threshold: 0.8, maxTokens: 5, network: {rttMs: 0, upMbps: 20, downMbps: 100}, policy: "teleport"});
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as {error: {message: string}}).error.message).toBe(`policy: unknown policy "stitch": use one of ${POLICIES.map((p) => p.name).join(", ")}`);
+    expect(((await bad.json()) as {error: {message: string}}).error.message).toMatch(/^policy: policy "teleport": unknown policy \(use token/);
     const rebound = await new Promise<number>((ok, fail) => {
       http.get(`${demo.url}/`, {headers: {host: "attacker.example"}}, (res) => ok(res.statusCode!)).on("error", fail);
     });

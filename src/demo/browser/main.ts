@@ -60,8 +60,9 @@ function setup(): void {
   document.getElementById("pair")!.textContent = `pair ${info.pair.name} · small ${info.pair.small} · large ${info.pair.large}`;
   field<HTMLSelectElement>("router").innerHTML = info.routers.map((r) => `<option value="${esc(r.id)}" title="${esc(r.description)}">${esc(r.name)}</option>`).join("");
   field<HTMLSelectElement>("router").value = d.router;
-  field<HTMLSelectElement>("policy").innerHTML = info.policies.map((p) => `<option value="${esc(p.name)}" title="${esc(p.description)}">${esc(p.name)}</option>`).join("");
-  field<HTMLSelectElement>("policy").value = d.policy;
+  field<HTMLSelectElement>("policy").innerHTML = info.policies.map((p) => `<option value="${esc(p.kind)}" title="${esc(p.description)}">${esc(p.kind)}</option>`).join("");
+  field<HTMLSelectElement>("policy").value = d.policy.split(/[:+(]/)[0]!;
+  policyChanged();
   routerChanged();
   field<HTMLInputElement>("threshold").value = String(d.threshold);
   field<HTMLInputElement>("maxTokens").value = String(d.maxTokens);
@@ -80,16 +81,39 @@ function setup(): void {
   document.body.dataset.ready = "1";
 }
 
+/** The chosen policy kind's parameters and options, from the library's list (nothing here names a kind). */
+const policyKind = () => info.policies.find((p) => p.kind === field<HTMLSelectElement>("policy").value)!;
+
+function policyChanged(): void {
+  const kind = policyKind();
+  document.getElementById("policy-parameters")!.innerHTML = kind.parameters
+    .map((p) => `<label title="${esc(p.description)}">${esc(p.name)} <input name="policy-${esc(p.name)}" type="number" value="${p.default}" min="${p.min}"${p.max === undefined ? "" : ` max="${p.max}"`} step="${p.integer ? 1 : "any"}"></label>`)
+    .join(" ");
+  document.getElementById("optimistic")!.hidden = !kind.optimistic;
+  if (!kind.optimistic) field<HTMLInputElement>("optimistic").checked = false;
+  // A kind without a router (speculative decoding) makes the router and τ moot.
+  field<HTMLSelectElement>("router").disabled = !kind.router;
+  field<HTMLInputElement>("threshold").disabled = !kind.router || info.routers.find((r) => r.id === field<HTMLSelectElement>("router").value)!.fixed;
+}
+
+/** The policy's name as the library parses it: the kind, its parameters' values after colons, then +optimistic. */
+function policyText(): string {
+  const kind = policyKind();
+  const values = kind.parameters.map((p) => field<HTMLInputElement>(`policy-${p.name}`).value);
+  return [kind.kind, ...values].join(":") + (field<HTMLInputElement>("optimistic").checked ? "+optimistic" : "");
+}
+
 function routerChanged(): void {
   const router = info.routers.find((r) => r.id === field<HTMLSelectElement>("router").value)!;
   const tau = field<HTMLInputElement>("threshold");
   tau.value = String(router.threshold);
-  tau.disabled = router.fixed;
+  tau.disabled = router.fixed || !policyKind().router;
 }
 
 form.addEventListener("change", (event) => {
   const target = event.target as HTMLInputElement;
   if (target.name === "router") routerChanged();
+  if (target.name === "policy") policyChanged();
   if (target.name === "brackets") answer.classList.toggle("brackets", target.checked);
   if (target.name === "question" && target.value !== "") field<HTMLTextAreaElement>("prompt").value = info.dataset!.questions[Number(target.value)]!.prompt;
 });
@@ -104,7 +128,7 @@ function request(): DemoRequest {
     ...(question === undefined ? {prompt} : {question}),
     router: field<HTMLSelectElement>("router").value,
     threshold: number("threshold"),
-    policy: field<HTMLSelectElement>("policy").value,
+    policy: policyText(),
     maxTokens: number("maxTokens"),
     network: {rttMs: number("rttMs"), upMbps: number("upMbps"), downMbps: number("downMbps")},
     pace: field<HTMLSelectElement>("pace").value as DemoRequest["pace"],
