@@ -54,7 +54,7 @@ Keys: <kbd>↑</kbd>/<kbd>↓</kbd> in the list or <kbd>j</kbd>/<kbd>k</kbd> any
 </form>
 <div class="qb-panes">
 <div class="qb-list" role="listbox" tabindex="0" aria-label="questions"></div>
-<div class="qb-detail" aria-live="polite"></div>
+<div class="qb-detail" aria-label="the question"></div>
 </div>
 <div class="qb-tip" role="tooltip" hidden></div>
 <script type="application/json" id="tlr-questions">${scriptJson(packBrowserData(data))}</script>
