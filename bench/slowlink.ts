@@ -25,8 +25,8 @@ import {
   type DecodeResult,
   type NetworkModel,
 } from "../src/index.ts";
-import {spawnTlrServe} from "../test/server/spawn.ts";
-import {toyPrompts} from "../test/remote/toy.ts";
+import {spawnTlrServe} from "../test/support/spawn.ts";
+import {toyPrompts} from "../test/support/toy.ts";
 import {median, record, repoRoot} from "./lib.ts";
 import {TOY_LARGE, TOY_SMALL} from "./remote-lib.ts";
 

@@ -1,6 +1,7 @@
 import {commonPrefixLength} from "../models/schedule.ts";
 import {generateTurn} from "../models/generateTurn.ts";
-import type {NextResult, Token, TokenModel, TurnOptions, TurnResult, VerifyResult} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {NextResult, TokenModel, TurnOptions, TurnResult, VerifyResult} from "../models/TokenModel.ts";
 import {TlrError} from "../util/errors.ts";
 
 /**

@@ -1,10 +1,13 @@
-import type {NextResult, Prediction, Token, Tokenizer} from "../models/TokenModel.ts";
-import type {SessionCall} from "../models/remote/sessionBinary.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
+import type {NextResult} from "../models/TokenModel.ts";
+import type {SessionCall} from "../wire/sessionBinary.ts";
+import {callReplyBytes, type WireProtocol} from "../wire/WireProtocol.ts";
 import type {Router} from "../routing/Router.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
 import {TlrError} from "../util/errors.ts";
 import {EventLog, type DecodeEvent} from "./events.ts";
-import {callReplyBytes, jitterMs, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {jitterMs, transferMs, type NetworkModel} from "./networkModel.ts";
 import type {RunModel} from "./RunModel.ts";
 import type {StopReason, TokenRecord} from "./types.ts";
 
@@ -51,6 +54,8 @@ export class RunState {
   readonly textInLoop: boolean;
   /** Transcript ids the large side has received or produced (what the next request need not carry). */
   private largeKnows = 0;
+  /** The sequential clock as the log stands (timeline.ts's serial replay, kept as the run goes, for streaming). */
+  private readonly clock = {at: 0, block: 0, pendingNet: 0, seen: 0};
 
   constructor(
     prompt: readonly Token[],
@@ -91,8 +96,12 @@ export class RunState {
    */
   emit(records: readonly TokenRecord[]): boolean {
     const {tokenizer, eos, stopTokens, stopStrings, onToken} = this.settings;
+    const readyAt = this.advanceClock();
     let count = 0;
     for (const record of records) {
+      // When the token is final if the run waits for its replies: what a stream shows as it goes.
+      // The timeline replays the whole log at the end (finishPolicyRun), to the same value for such a run.
+      record.tMs = readyAt;
       const id = record.id;
       if (this.textInLoop) record.piece = tokenizer.detokenize([id], this.transcript.slice(-PIECE_CONTEXT));
       this.records.push(record);
@@ -128,6 +137,27 @@ export class RunState {
       this.largeDown = true;
       return undefined;
     }
+  }
+
+  /**
+   * Moves the sequential clock over the events logged since the last emit, exactly as
+   * `replayTimeline`'s serial replay does (durations summed per step, then added), and returns it.
+   */
+  private advanceClock(): number {
+    const c = this.clock;
+    const events = this.log.events;
+    for (; c.seen < events.length; c.seen++) {
+      const e = events[c.seen]!;
+      if (e.type === "small" || e.type === "router" || e.type === "large") c.block += e.ms;
+      else if (e.type === "request") c.pendingNet = e.netMs;
+      else if (e.type === "reply") {
+        c.block += c.pendingNet;
+        c.pendingNet = 0;
+      }
+    }
+    c.at += c.block;
+    c.block = 0;
+    return c.at;
   }
 
   /** Refuses an id outside the shared vocabulary, naming who produced it. */

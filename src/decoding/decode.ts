@@ -1,8 +1,11 @@
-import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
+import type {TokenModel} from "../models/TokenModel.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
+import {SESSION_PROTOCOL, type WireProtocol} from "../wire/WireProtocol.ts";
 import type {DecodeEvent} from "./events.ts";
-import {DEFAULT_NETWORK, SESSION_PROTOCOL, type NetworkModel, type WireProtocol} from "./network.ts";
+import {DEFAULT_NETWORK, type NetworkModel} from "./networkModel.ts";
 import {DEFAULT_POLICY, isOptimistic, policyName, type PolicySpec} from "./policy.ts";
 import {RemoteModel} from "../models/remote/RemoteModel.ts";
 import {optimisticLoop} from "./optimisticLoop.ts";

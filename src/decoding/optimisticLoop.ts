@@ -1,7 +1,8 @@
 import type {RemoteModel} from "../models/remote/RemoteModel.ts";
-import type {SessionCall} from "../models/remote/sessionBinary.ts";
+import type {SessionCall} from "../wire/sessionBinary.ts";
 import {SessionMirror, type SessionRequest} from "../models/remote/SessionMirror.ts";
-import type {NextResult, Prediction, Token, WireUse} from "../models/TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
+import type {NextResult, WireUse} from "../models/TokenModel.ts";
 import {routes} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import type {DecodeEvent} from "./events.ts";

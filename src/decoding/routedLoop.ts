@@ -1,5 +1,6 @@
-import type {NextResult, Token, TurnResult} from "../models/TokenModel.ts";
-import type {SessionCall} from "../models/remote/sessionBinary.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {NextResult, TurnResult} from "../models/TokenModel.ts";
+import type {SessionCall} from "../wire/sessionBinary.ts";
 import {routes} from "../routing/Router.ts";
 import {isOptimistic, type PolicySpec} from "./policy.ts";
 import type {RunState} from "./RunState.ts";

@@ -1,4 +1,5 @@
-import type {NextResult, Token} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {NextResult} from "../models/TokenModel.ts";
 import type {PolicySpec} from "./policy.ts";
 import type {RunState} from "./RunState.ts";
 import type {TokenRecord} from "./types.ts";

@@ -1,5 +1,5 @@
 import type {DecodeEvent} from "./events.ts";
-import type {NetworkModel} from "./network.ts";
+import type {NetworkModel} from "./networkModel.ts";
 
 /**
  * Declared compute speeds, to replay a run's event log at another machine's speeds (the paper's

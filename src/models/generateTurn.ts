@@ -1,4 +1,5 @@
-import type {NextResult, Token, TokenModel, TurnOptions, TurnResult} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {NextResult, TokenModel, TurnOptions, TurnResult} from "./TokenModel.ts";
 
 /**
  * A turn made of `next` calls, for backends without their own: each step predicts after the

@@ -1,13 +1,9 @@
+import {isBaseline} from "../results/formatTable.ts";
 import type {Results} from "../results/resultsFolder.ts";
 import type {SummaryRow} from "../results/schema.ts";
+import type {RouterRole} from "../routing/routerKinds.ts";
 import {runLabels} from "./runLabels.ts";
 
-/**
- * What a summary row is on a plot: a baseline rule, the oracle ceiling, a point of a router's
- * curve, or a baseline under another policy (large-only by speculative decoding: the same output,
- * another latency), which only the bar charts and accuracy against latency show.
- */
-export type PlotRole = "small-only" | "large-only" | "oracle" | "router" | "policy-baseline";
 
 /**
  * One summary row, flattened for Vega-Lite: the Arrow values unchanged (fractions, milliseconds,
@@ -20,6 +16,12 @@ const KEPT = ["router", "routerKind", "policy", "threshold", "target", "question
 export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
   /** The run (results folder × dataset × pair) the row belongs to, as legends and facets name it. */
   run: string;
+  /**
+   * The run's router role (results' `router_role`): a baseline rule, the oracle, or a point of a
+   * router's curve; "policy-baseline" for a baseline under another policy than `token` (large-only
+   * by speculative decoding: the same output, another latency), which only the bar charts and
+   * accuracy against latency show. A router or the oracle under another policy is a curve of its own.
+   */
   role: PlotRole;
   /** τ as points are labelled: up to 4 significant digits; "—" for the baselines. */
   tau: string;
@@ -27,13 +29,11 @@ export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
   routerMs: number;
 }
 
-export function roleOf(row: SummaryRow): PlotRole {
-  const baseline = row.routerKind === "always-small" || row.routerKind === "always-large";
-  if (row.policy !== "token") return baseline ? "policy-baseline" : "router";
-  if (row.routerKind === "always-small") return "small-only";
-  if (row.routerKind === "always-large") return "large-only";
-  if (row.routerKind === "oracle") return "oracle";
-  return "router";
+export type PlotRole = RouterRole | "policy-baseline";
+
+export function plotRoleOf(row: SummaryRow): PlotRole {
+  if (row.policy === "token") return row.routerRole;
+  return isBaseline(row.routerRole) ? "policy-baseline" : "router";
 }
 
 /** How a row's router is named on charts: with its policy where that is not `token` ("max-prob · span:4"). */
@@ -42,7 +42,7 @@ export function seriesName(row: Pick<SummaryRow, "router" | "policy">): string {
 }
 
 export function tauLabel(row: SummaryRow): string {
-  if (row.routerKind === "always-small" || row.routerKind === "always-large") return "—";
+  if (isBaseline(row.routerRole)) return "—";
   if (!Number.isFinite(row.threshold)) return row.threshold > 0 ? "∞" : "−∞";
   return String(Number(row.threshold.toPrecision(4)));
 }
@@ -53,7 +53,7 @@ export function plotRows(results: readonly Results[]): PlotRow[] {
   return results.flatMap((r, i) =>
     r.summary.map((s): PlotRow => ({
       run: labels[i]!(s),
-      role: roleOf(s),
+      role: plotRoleOf(s),
       ...(Object.fromEntries(KEPT.map((k) => [k, s[k]])) as Pick<SummaryRow, (typeof KEPT)[number]>),
       router: seriesName(s),
       tau: tauLabel(s),

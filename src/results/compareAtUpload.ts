@@ -24,8 +24,8 @@ export interface RouterAtUpload {
 export function compareAtUpload(all: readonly SummaryRow[], fractions: readonly number[], routers?: readonly string[]): RouterAtUpload[] {
   // Routers are compared under the token policy, where upload means the same thing for every router.
   const summary = all.filter((s) => s.policy === "token");
-  const smallOnly = summary.find((s) => s.routerKind === "always-small");
-  const names = routers ?? [...new Set(summary.filter((s) => s.routerKind !== "always-small" && s.routerKind !== "always-large" && s.routerKind !== "oracle").map((s) => s.router))];
+  const smallOnly = summary.find((s) => s.routerRole === "baseline-small");
+  const names = routers ?? [...new Set(summary.filter((s) => s.routerRole === "router").map((s) => s.router))];
   return names.map((router) => {
     const points: UploadPoint[] = summary
       .filter((s) => s.router === router)

@@ -1,152 +1,45 @@
-import type {TokenRecord} from "../decoding/types.ts";
-import type {Column} from "./columns.ts";
+import type {RouterRole} from "../routing/routerKinds.ts";
+import type {ColumnType, RowOf} from "./columns.ts";
 
-/** The per-token counts, times and bytes a results row keeps unchanged from its `TokenRecord`. */
-type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
+/*
+ * The columns of the three results files, each table declared once: the row types below are
+ * derived from them (`RowOf`), so a field and its column cannot drift apart. README's schema
+ * tables list the same columns (test/docs/readme.test.ts checks it).
+ */
 
-/** Bumped when a column changes meaning or type; readers refuse other versions. 2: policies (policy, verified, fallbacks, …; upload counts verified drafts). */
-export const RESULTS_SCHEMA_VERSION = "2";
+/**
+ * Bumped when a column changes meaning or type; readers refuse versions they do not know (2 added
+ * `router_role`; 3 added decoding policies: `policy`, `verified`, `fallbacks`, … and upload counts
+ * verified drafts; 1 and 2 are still read, see readRunRows).
+ */
+export const RESULTS_SCHEMA_VERSION = "3";
 
-/** Which run a row belongs to: dataset × pair × router × threshold. */
-export interface RunKey {
-  dataset: string;
-  split: string;
-  task: string;
-  pair: string;
-  /** Router name with its arguments, e.g. "max-prob", "random(seed=0)"; baselines are "small-only" and "large-only". */
-  router: string;
-  routerKind: string;
-  /** The decoding policy's name, e.g. "token", "span:4", "speculative:2", "token+optimistic" (decoding/policy.ts). */
-  policy: string;
-  threshold: number;
-  /** The target upload fraction a calibrated threshold was chosen for, else null. */
-  target: number | null;
-}
+type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string; readonly optional?: boolean}[];
 
-export interface QuestionRow extends RunKey {
-  /** Position of the question in the swept subset (the sort key). */
-  questionIndex: number;
-  questionId: string;
-  promptTokens: number;
-  /** The generated token ids: the run's truth. */
-  generatedIds: number[];
-  output: string;
-  extracted: string | null;
-  extractionRule: string;
-  gold: string | null;
-  correct: boolean;
-  generated: number;
-  largeTokens: number;
-  /** Small-model drafts the large model verified (speculative decoding). */
-  verified: number;
-  uploadFraction: number;
-  largeCalls: number;
-  probes: number;
-  /** Routed steps the small model answered because the large model was unreachable. */
-  fallbacks: number;
-  /** Drafts the large model rejected. */
-  discarded: number;
-  /** Steps an optimistic device threw away (the timeline's estimate). */
-  speculativeSteps: number;
-  bytesUp: number;
-  bytesDown: number;
-  ttftMs: number;
-  tbtMs: number;
-  smallMs: number;
-  largeMs: number;
-  networkMs: number;
-  routerMs: number;
-  totalMs: number;
-  wallMs: number;
-  /** The same run's latency on the config's device profile (null without one). */
-  profileTtftMs: number | null;
-  profileTbtMs: number | null;
-  profileSmallMs: number | null;
-  profileCommLargeMs: number | null;
-  profileTotalMs: number | null;
-  smallEvaluated: number;
-  largeEvaluated: number;
-  stopReason: string;
-  /** Why the question has no result (e.g. the remote model failed after its retries), else null. */
-  error: string | null;
-}
-
-/** A token record as a results row (its costs and clock fields kept as the decoder recorded them). */
-export interface TokenRow extends Pick<TokenRecord, TokenRecordCosts> {
-  dataset: string;
-  pair: string;
-  router: string;
-  policy: string;
-  threshold: number;
-  questionIndex: number;
-  step: number;
-  tokenId: number;
-  piece: string;
-  source: string;
-  score: number;
-  smallToken: number | null;
-  smallMaxProb: number | null;
-  smallMargin: number | null;
-  smallEntropy: number | null;
-  smallTopIds: number[];
-  smallTopLogprobs: number[];
-  largeToken: number | null;
-  largeMaxProb: number | null;
-  /** The request that wrote or verified the token, else null. */
-  call: number | null;
-  verified: boolean;
-  fallback: boolean;
-}
-
-export interface SummaryRow extends RunKey {
-  questions: number;
-  /** Questions recorded with an error (counted wrong). */
-  errors: number;
-  correct: number;
-  accuracy: number;
-  /** Wilson score 95% interval of the accuracy. */
-  accuracyLow: number;
-  accuracyHigh: number;
-  /** Questions where the large model was unreachable and the small model went on alone (onLargeError "small"). */
-  fallbackQuestions: number;
-  /** Tokens the large model wrote or verified over all generated tokens (pooled over questions). */
-  uploadFraction: number;
-  generatedPerQuestion: number;
-  largeCallsPerQuestion: number;
-  bytesUpPerQuestion: number;
-  bytesDownPerQuestion: number;
-  /** Latency means per question, as in the paper's Table 1. */
-  ttftMs: number;
-  tbtMs: number;
-  smallMs: number;
-  /** Communication plus large-model compute (the paper's "comm + LLM inference"). */
-  commLargeMs: number;
-  totalMs: number;
-  /** The device profile the profile_* latencies are on, else null. */
-  profile: string | null;
-  profileTtftMs: number | null;
-  profileTbtMs: number | null;
-  profileSmallMs: number | null;
-  profileCommLargeMs: number | null;
-  profileTotalMs: number | null;
-}
-
-const key = <R extends RunKey>(): Column<R>[] => [
+/** Which run a row belongs to: dataset × pair × router × threshold (the first columns of summary and question rows). */
+const RUN_KEY_COLUMNS = [
   {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
   {name: "split", key: "split", type: "utf8", doc: "dataset split"},
   {name: "task", key: "task", type: "utf8", doc: "task (dataset:prompt format)"},
   {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
   {name: "router", key: "router", type: "utf8", doc: "router with its arguments; baselines `small-only`, `large-only`"},
   {name: "router_kind", key: "routerKind", type: "utf8", doc: "registered router kind"},
-  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy: `token`, `span:4`, `stitch(σ=0.8,cap=32)`, `speculative:2`, `token+optimistic`, … (README, Policies)"},
+  {name: "router_role", key: "routerRole", type: "utf8", doc: "`baseline-small`, `baseline-large`, `oracle` or `router` (what tables and plots go by)"},
+  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy: `token`, `span:4`, `stitch(σ=0.8,cap=32)`, `speculative:2`, `token+optimistic`, … (README, Policies; `token` in files before schema 3)", optional: true},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
   {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
-];
+] as const satisfies Columns;
 
-export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
-  ...key<QuestionRow>(),
+/** `routerRole` is stored as utf8 and read back as one of the registry's roles. */
+type WithRole<R extends {routerRole: string}> = Omit<R, "routerRole"> & {routerRole: RouterRole};
+
+export type RunKey = WithRole<RowOf<typeof RUN_KEY_COLUMNS>>;
+
+export const QUESTION_COLUMNS = [
+  ...RUN_KEY_COLUMNS,
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
+  {name: "prompt", key: "prompt", type: "utf8?", doc: "the prompt text as the task formatted it (null in files written before tlr recorded it)", optional: true},
   {name: "prompt_tokens", key: "promptTokens", type: "i32", doc: "prompt length in tokens (BOS included)"},
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},
@@ -156,13 +49,13 @@ export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
   {name: "correct", key: "correct", type: "bool", doc: "extracted == gold"},
   {name: "generated", key: "generated", type: "i32", doc: "tokens generated (EOS included)"},
   {name: "large_tokens", key: "largeTokens", type: "i32", doc: "tokens produced by the large model"},
-  {name: "verified", key: "verified", type: "i32", doc: "small-model drafts the large model verified (speculative)"},
+  {name: "verified", key: "verified", type: "i32", doc: "small-model drafts the large model verified (speculative)", optional: true},
   {name: "upload_fraction", key: "uploadFraction", type: "f64", doc: "(large_tokens + verified) / generated"},
   {name: "large_calls", key: "largeCalls", type: "i32", doc: "requests to the large model"},
   {name: "probes", key: "probes", type: "i32", doc: "oracle peeks that kept the small token"},
-  {name: "fallbacks", key: "fallbacks", type: "i32", doc: "routed steps the small model answered because the large model was unreachable"},
-  {name: "discarded", key: "discarded", type: "i32", doc: "drafts the large model rejected (speculative)"},
-  {name: "speculative_steps", key: "speculativeSteps", type: "i32", doc: "steps an optimistic device threw away (timeline estimate)"},
+  {name: "fallbacks", key: "fallbacks", type: "i32", doc: "routed steps the small model answered because the large model was unreachable", optional: true},
+  {name: "discarded", key: "discarded", type: "i32", doc: "drafts the large model rejected (speculative)", optional: true},
+  {name: "speculative_steps", key: "speculativeSteps", type: "i32", doc: "steps an optimistic device threw away (timeline estimate)", optional: true},
   {name: "bytes_up", key: "bytesUp", type: "i64", doc: "request bytes of routed tokens"},
   {name: "bytes_down", key: "bytesDown", type: "i64", doc: "reply bytes of routed tokens"},
   {name: "ttft_ms", key: "ttftMs", type: "f64", doc: "time to first token (simulated clock)"},
@@ -173,22 +66,25 @@ export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
   {name: "router_ms", key: "routerMs", type: "f64", doc: "router scoring time"},
   {name: "total_ms", key: "totalMs", type: "f64", doc: "overall: when the last token is final on the timeline (small + router + large + network without overlap)"},
   {name: "wall_ms", key: "wallMs", type: "f64", doc: "measured compute on this run's path"},
-  {name: "profile_ttft_ms", key: "profileTtftMs", type: "f64?", doc: "TTFT on the config's device profile (null without one)"},
-  {name: "profile_tbt_ms", key: "profileTbtMs", type: "f64?", doc: "TBT on the device profile"},
-  {name: "profile_small_ms", key: "profileSmallMs", type: "f64?", doc: "small-model compute on the device profile"},
-  {name: "profile_comm_large_ms", key: "profileCommLargeMs", type: "f64?", doc: "network + large-model time on the device profile"},
-  {name: "profile_total_ms", key: "profileTotalMs", type: "f64?", doc: "overall latency on the device profile"},
+  {name: "profile_ttft_ms", key: "profileTtftMs", type: "f64?", doc: "TTFT on the config's device profile (null without one)", optional: true},
+  {name: "profile_tbt_ms", key: "profileTbtMs", type: "f64?", doc: "TBT on the device profile", optional: true},
+  {name: "profile_small_ms", key: "profileSmallMs", type: "f64?", doc: "small-model compute on the device profile", optional: true},
+  {name: "profile_comm_large_ms", key: "profileCommLargeMs", type: "f64?", doc: "network + large-model time on the device profile", optional: true},
+  {name: "profile_total_ms", key: "profileTotalMs", type: "f64?", doc: "overall latency on the device profile", optional: true},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "tokens the small model evaluated"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "tokens the large model evaluated"},
   {name: "stop_reason", key: "stopReason", type: "utf8", doc: "`eos`, `stop-token`, `stop-string`, `max-tokens`, or `error`"},
   {name: "error", key: "error", type: "utf8?", doc: "why the question has no result, else null"},
-];
+] as const satisfies Columns;
 
-export const TOKEN_COLUMNS: Column<TokenRow>[] = [
+/** One question's run: its output, extraction, score and costs. */
+export type QuestionRow = WithRole<RowOf<typeof QUESTION_COLUMNS>>;
+
+export const TOKEN_COLUMNS = [
   {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
   {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
   {name: "router", key: "router", type: "utf8", doc: "router name"},
-  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy"},
+  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy", optional: true},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ"},
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "step", key: "step", type: "i32", doc: "0-based index of the generated token"},
@@ -214,16 +110,19 @@ export const TOKEN_COLUMNS: Column<TokenRow>[] = [
   {name: "bytes_up", key: "bytesUp", type: "i32", doc: "request bytes"},
   {name: "bytes_down", key: "bytesDown", type: "i32", doc: "reply bytes"},
   {name: "t_ms", key: "tMs", type: "f64", doc: "when the token is final on the run's timeline"},
-  {name: "call", key: "call", type: "i32?", doc: "the request (0, 1, …) that wrote or verified the token, else null"},
-  {name: "verified", key: "verified", type: "bool", doc: "a small-model draft the large model verified (speculative)"},
-  {name: "fallback", key: "fallback", type: "bool", doc: "routed, but the large model was unreachable: the small model's token"},
-];
+  {name: "call", key: "call", type: "i32?", doc: "the request (0, 1, …) that wrote or verified the token, else null", optional: true},
+  {name: "verified", key: "verified", type: "bool", doc: "a small-model draft the large model verified (speculative)", optional: true},
+  {name: "fallback", key: "fallback", type: "bool", doc: "routed, but the large model was unreachable: the small model's token", optional: true},
+] as const satisfies Columns;
 
-export const SUMMARY_COLUMNS: Column<SummaryRow>[] = [
-  ...key<SummaryRow>(),
+/** A token record as a results row (its costs and clock fields kept as the decoder recorded them). */
+export type TokenRow = RowOf<typeof TOKEN_COLUMNS>;
+
+export const SUMMARY_COLUMNS = [
+  ...RUN_KEY_COLUMNS,
   {name: "questions", key: "questions", type: "i32", doc: "questions run"},
   {name: "errors", key: "errors", type: "i32", doc: "questions recorded with an error (counted wrong)"},
-  {name: "fallback_questions", key: "fallbackQuestions", type: "i32", doc: "questions where the large model was unreachable and the small model went on alone"},
+  {name: "fallback_questions", key: "fallbackQuestions", type: "i32", doc: "questions where the large model was unreachable and the small model went on alone", optional: true},
   {name: "correct", key: "correct", type: "i32", doc: "questions answered correctly"},
   {name: "accuracy", key: "accuracy", type: "f64", doc: "correct / questions"},
   {name: "accuracy_low", key: "accuracyLow", type: "f64", doc: "Wilson 95% interval, low end"},
@@ -238,13 +137,28 @@ export const SUMMARY_COLUMNS: Column<SummaryRow>[] = [
   {name: "small_ms", key: "smallMs", type: "f64", doc: "mean small-model compute (the paper's SLM time)"},
   {name: "comm_large_ms", key: "commLargeMs", type: "f64", doc: "mean network + large-model time (the paper's comm + LLM)"},
   {name: "total_ms", key: "totalMs", type: "f64", doc: "mean overall latency"},
-  {name: "profile", key: "profile", type: "utf8?", doc: "the device profile of the profile_* columns (null without one)"},
-  {name: "profile_ttft_ms", key: "profileTtftMs", type: "f64?", doc: "mean TTFT on the device profile"},
-  {name: "profile_tbt_ms", key: "profileTbtMs", type: "f64?", doc: "mean TBT on the device profile"},
-  {name: "profile_small_ms", key: "profileSmallMs", type: "f64?", doc: "mean small-model compute on the device profile"},
-  {name: "profile_comm_large_ms", key: "profileCommLargeMs", type: "f64?", doc: "mean network + large-model time on the device profile"},
-  {name: "profile_total_ms", key: "profileTotalMs", type: "f64?", doc: "mean overall latency on the device profile"},
-];
+  {name: "profile", key: "profile", type: "utf8?", doc: "the device profile of the profile_* columns (null without one)", optional: true},
+  {name: "profile_ttft_ms", key: "profileTtftMs", type: "f64?", doc: "mean TTFT on the device profile", optional: true},
+  {name: "profile_tbt_ms", key: "profileTbtMs", type: "f64?", doc: "mean TBT on the device profile", optional: true},
+  {name: "profile_small_ms", key: "profileSmallMs", type: "f64?", doc: "mean small-model compute on the device profile", optional: true},
+  {name: "profile_comm_large_ms", key: "profileCommLargeMs", type: "f64?", doc: "mean network + large-model time on the device profile", optional: true},
+  {name: "profile_total_ms", key: "profileTotalMs", type: "f64?", doc: "mean overall latency on the device profile", optional: true},
+] as const satisfies Columns;
+
+/** One run's aggregate: accuracy with its Wilson interval, upload, calls, bytes and latency means. */
+export type SummaryRow = WithRole<RowOf<typeof SUMMARY_COLUMNS>>;
+
+/** The question columns schema 3 added, as a run written before it had them: the token policy's, nothing verified, discarded or fallen back, no profile. */
+export const BEFORE_POLICIES_QUESTION = {policy: "token", verified: 0, fallbacks: 0, discarded: 0, speculativeSteps: 0, profileTtftMs: null, profileTbtMs: null, profileSmallMs: null, profileCommLargeMs: null, profileTotalMs: null} as const satisfies Partial<QuestionRow>;
+
+/** The token columns schema 3 added, likewise. */
+export const BEFORE_POLICIES_TOKEN = {policy: "token", call: null, verified: false, fallback: false} as const satisfies Partial<TokenRow>;
+
+/** The summary columns schema 3 added, likewise. */
+export const BEFORE_POLICIES_SUMMARY = {policy: "token", fallbackQuestions: 0, profile: null, profileTtftMs: null, profileTbtMs: null, profileSmallMs: null, profileCommLargeMs: null, profileTotalMs: null} as const satisfies Partial<SummaryRow>;
+
+/** The columns schema 3 added to the three files. */
+export const POLICY_COLUMN_NAMES: ReadonlySet<string> = new Set([...QUESTION_COLUMNS, ...TOKEN_COLUMNS, ...SUMMARY_COLUMNS].filter((c) => "optional" in c && c.optional && c.name !== "prompt").map((c) => c.name));
 
 /** The three files of a results folder. */
 export const RESULT_FILES = {summary: "summary.arrow", questions: "questions.arrow", tokens: "tokens.arrow"} as const;

@@ -11,7 +11,7 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
 }
 
 export function runKeyOf(r: RunKey): string {
-  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.policy, r.threshold, r.target]);
+  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.routerRole, r.policy, r.threshold, r.target]);
 }
 
 /**
@@ -43,6 +43,7 @@ export function summarize(rows: readonly QuestionRow[], profile: string | null =
       pair: first.pair,
       router: first.router,
       routerKind: first.routerKind,
+      routerRole: first.routerRole,
       policy: first.policy,
       threshold: first.threshold,
       target: first.target,

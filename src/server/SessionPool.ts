@@ -1,7 +1,8 @@
 import pLimit, {type LimitFunction} from "p-limit";
 import type {LocalModel, LocalModelOptions, LocalWeights} from "../models/LocalModel.ts";
 import {commonPrefixLength} from "../models/schedule.ts";
-import type {NextResult, Prediction, Token} from "../models/TokenModel.ts";
+import type {NextResult} from "../models/TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
 import {generateTurn} from "../models/generateTurn.ts";
 import {HttpError} from "./httpUtil.ts";
 

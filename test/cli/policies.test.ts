@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {toy} from "../helpers.ts";
-import {tlr} from "./run.ts";
+import {toy} from "../support/helpers.ts";
+import {tlr} from "../support/run.ts";
 
 const PROMPT = "Question: What is 47 + 385?\nChoices:\nA. 432\nB. 422\nC. 532\nD. 431\nE. 442\nAnswer:";
 const args = () => ["generate", "--small", toy.small(), "--large", toy.large(), "--max-tokens", "200", "--prompt", PROMPT];

@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {readResults, type Results} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
+import {tlr} from "../support/run.ts";
 
 // A real sweep of the toy pair under three policies (and speculative decoding as large-only's).
 const config = {

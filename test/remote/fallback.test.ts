@@ -3,10 +3,10 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, createRouter, decode, encodePrompt, LocalModel, readResults, type RemoteBackend} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {freePort, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {startFaultProxy, type FaultProxy} from "./faultProxy.ts";
-import {toy, toyPrompts} from "./toy.ts";
+import {tlr} from "../support/run.ts";
+import {freePort, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {startFaultProxy, type FaultProxy} from "../support/faultProxy.ts";
+import {toy, toyPrompts} from "../support/toy.ts";
 
 /*
  * onLargeError "small": a large model that still fails after its retries leaves the run to the

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, createRouter, decode, encodePrompt, LocalModel, parsePolicy, startSlowLink, type DecodeResult, type SlowLink, type TokenModel} from "../../src/index.ts";
-import {freePort, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {toy, toyPrompts} from "./toy.ts";
+import {freePort, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {toy, toyPrompts} from "../support/toy.ts";
 
 /*
  * Optimistic continuation for real: tlr serve behind a slow link (30 ms round trip), the device

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, createRouter, decode, encodePrompt, LocalModel, parsePolicy, readVocabulary, sweepRuns, type DecodeResult, type PolicySpec, type RemoteProtocol, type TokenModel} from "../../src/index.ts";
-import {freePort, spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {toy, toyPrompts} from "./toy.ts";
+import {freePort, spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {toy, toyPrompts} from "../support/toy.ts";
 
 /*
  * Multi-token requests (span, stitch) and verification (speculative decoding) through a real

@@ -1,6 +1,6 @@
 import {planEvaluation} from "../schedule.ts";
-import type {Token} from "../TokenModel.ts";
-import type {SessionCall} from "./sessionBinary.ts";
+import type {Token} from "../../core/Prediction.ts";
+import type {SessionCall} from "../../wire/sessionBinary.ts";
 
 /** One request of the session protocol as sent with an explicit schedule. */
 export interface SessionRequest {

@@ -24,7 +24,7 @@ export function accuracyLatencySpec(rows: readonly PlotRow[]): TopLevelSpec {
       encoding: {x: X, y: Y, color: COLOR, shape: {field: "routerName", type: "nominal", title: "router"}, tooltip: [...TOOLTIP, {field: "policy", title: "policy"}, {field: "seconds", title: "overall s", format: ".3f"}]},
     },
     {
-      transform: [{filter: {field: "role", oneOf: ["small-only", "large-only", "policy-baseline"]}}],
+      transform: [{filter: {field: "role", oneOf: ["baseline-small", "baseline-large", "policy-baseline"]}}],
       mark: {type: "text", align: "left", dx: 6, dy: -6, fontSize: 10},
       encoding: {x: X, y: Y, text: {field: "router"}, color: COLOR},
     },
