@@ -9,6 +9,7 @@ import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../models/TokenModel.ts";
 import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
+import {degenerateThreshold} from "../routing/thresholdRange.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
@@ -99,6 +100,10 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
+  if (promptText === "") throw new TlrError(flags.promptFile ? `prompt file ${flags.promptFile} is empty: write the prompt into it` : "--prompt is empty: give the prompt text");
+  // A τ outside the router's scores decides nothing; allowed here (README shows --threshold 0 as the small model alone), but said.
+  const degenerate = degenerateThreshold(flags.router, threshold);
+  if (degenerate) io.stderr.write(`tlr: warning: --threshold ${degenerate.message}: the ${degenerate.always} model alone (--router always-${degenerate.always}); use τ in ${degenerate.useful} to route\n`);
   const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined, file: flags.routerFile}, {smallModel: flags.small});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);

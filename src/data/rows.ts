@@ -1,5 +1,6 @@
 import type {z} from "zod";
 import {TlrError} from "../util/errors.ts";
+import {describeZodIssue} from "../util/zodIssue.ts";
 import type {Example} from "./types.ts";
 
 /** A row that could not become an example: where it is and why. */
@@ -48,6 +49,7 @@ export function checkRow<S extends z.ZodType>(schema: S, value: unknown): RowRes
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join(".");
   if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) return bad(`missing ${field || "value"}`);
+  if (issue.code === "invalid_union") return bad(`field ${describeZodIssue(issue, "value")}`);
   return bad(`${field ? `field ${field}: ` : ""}${issue.message.replace(/^Invalid input: /, "")}`);
 }
 

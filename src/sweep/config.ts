@@ -3,7 +3,9 @@ import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
 import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
+import {degenerateThreshold} from "../routing/thresholdRange.ts";
 import {TlrError} from "../util/errors.ts";
+import {describeZodIssue} from "../util/zodIssue.ts";
 
 const Network = z
   .object({
@@ -120,20 +122,45 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
     throw new TlrError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = ExperimentSchema.safeParse(raw);
-  if (!parsed.success) throw new TlrError(`${file}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw new TlrError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
   const config = parsed.data;
-  config.routers.forEach((r, i) => {
-    const at = `${file}: routers[${i}]`;
-    if (r.kind in FIXED_THRESHOLD) {
-      if (r.targets) throw new TlrError(`${at}.targets: router ${r.kind} has no threshold to calibrate; remove "targets"`);
-    } else if ((r.thresholds === undefined) === (r.targets === undefined)) {
-      throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
-    }
-    if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
-    if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
-    if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
-  });
+  config.routers.forEach((r, i) => checkRouter(config.routers, i, `${file}: routers[${i}]`));
   return config;
+}
+
+/**
+ * One router of a config: the fields its kind takes, and runs that would be counted twice or are a
+ * baseline in disguise (every sweep already runs small-only and large-only).
+ */
+function checkRouter(routers: readonly RouterConfig[], i: number, at: string): void {
+  const r = routers[i]!;
+  if (r.kind === "always-small" || r.kind === "always-large") {
+    throw new TlrError(`${at}.kind: every sweep runs ${r.kind === "always-small" ? "small-only" : "large-only"} as a baseline; remove this router`);
+  }
+  if (r.kind in FIXED_THRESHOLD) {
+    if (r.targets) throw new TlrError(`${at}.targets: router ${r.kind} has no threshold to calibrate; remove "targets"`);
+    if (r.thresholds) throw new TlrError(`${at}.thresholds: router ${r.kind} has a fixed threshold (${FIXED_THRESHOLD[r.kind]}); remove "thresholds"`);
+  } else if ((r.thresholds === undefined) === (r.targets === undefined)) {
+    throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
+  }
+  if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
+  if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
+  if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
+  for (const field of ["thresholds", "targets"] as const) {
+    const values = r[field] ?? [];
+    const j = values.findIndex((v, k) => values.indexOf(v) !== k);
+    if (j >= 0) throw new TlrError(`${at}.${field}[${j}]: ${values[j]} is already in the list; give each value once (a run is counted once)`);
+  }
+  (r.thresholds ?? []).forEach((tau, j) => {
+    const degenerate = degenerateThreshold(r.kind, tau);
+    if (degenerate) {
+      throw new TlrError(`${at}.thresholds[${j}]: ${degenerate.message}: that is the ${degenerate.always}-only baseline, which every sweep runs; use τ in ${degenerate.useful}`);
+    }
+  });
+  // The same router twice (kind, seed, file), both with thresholds or both with targets: its runs would be counted twice.
+  const same = (o: RouterConfig) => o.kind === r.kind && (o.seed ?? 0) === (r.seed ?? 0) && o.file === r.file && (o.targets === undefined) === (r.targets === undefined);
+  const k = routers.findIndex(same);
+  if (k < i) throw new TlrError(`${at}: the same router as routers[${k}] (${r.kind}); give all its ${r.targets ? "targets" : "thresholds"} in one entry`);
 }
 
 export function loadExperiment(file: string): ExperimentConfig {
@@ -153,12 +180,4 @@ export function resolvePath(configFile: string, path: string): string {
 
 export function fixedThreshold(kind: string): number | undefined {
   return FIXED_THRESHOLD[kind];
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "");
-  if (issue.code === "unrecognized_keys") {
-    return `${path ? `${path}: ` : ""}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  }
-  return `${path || "(top level)"}: ${issue.message}`;
 }

@@ -56,6 +56,13 @@ describe("tlr generate", () => {
     expect(run.stdout).toBe(" time time time\n");
   });
 
+  it("says when τ decides nothing: max-prob at τ 2 routes every token (a warning; it still runs)", async () => {
+    const run = await tlr(["generate", ...pairArgs(), "--threshold", "2", "--max-tokens", "4", "--prompt", "Once", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe("tlr: warning: --threshold τ = 2 routes every token for max-prob (its scores lie in [0, 1]): the large model alone (--router always-large); use τ in (0, 1] to route\n");
+    expect(JSON.parse(run.stdout).records.map((r: {source: string}) => r.source)).toEqual(["large", "large", "large", "large"]);
+  });
+
   describe("bad input: one line naming it, exit code 2", () => {
     it("a missing model file", async () => {
       const run = await tlr(["generate", "--small", "/nonexistent/small.gguf", "--large", tiny.large(), "--threshold", "0.5", "--prompt", "x"]);
@@ -101,6 +108,14 @@ describe("tlr generate", () => {
     it("a router that needs a threshold without one", async () => {
       const run = await tlr(["generate", ...pairArgs(), "--router", "max-prob", "--prompt", "x"]);
       expectOneLineError(run, /router max-prob needs --threshold/);
+    });
+
+    it("an empty prompt file, or an empty --prompt", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tlr-"));
+      writeFileSync(join(dir, "empty.txt"), "");
+      const run = await tlr(["generate", ...pairArgs(), "--threshold", "0.5", "--prompt-file", join(dir, "empty.txt")]);
+      expectOneLineError(run, new RegExp(`prompt file ${join(dir, "empty.txt")} is empty: write the prompt into it`));
+      expectOneLineError(await tlr(["generate", ...pairArgs(), "--threshold", "0.5", "--prompt", ""]), /--prompt is empty/);
     });
 
     it("shows the stack trace only with --verbose", async () => {

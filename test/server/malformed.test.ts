@@ -87,7 +87,7 @@ describe("malformed requests to tlr serve: a 4xx with a clear message, and the s
 
   it("fields of the wrong type or shape, named", async () => {
     expectClientError(await post({session: "a", keep: -1, ids: [1]}), 400, "bad-request", /^keep: /);
-    expectClientError(await post({session: "a", keep: 0, ids: [1, 2.5]}), 400, "bad-request", /^ids\.1: /);
+    expectClientError(await post({session: "a", keep: 0, ids: [1, 2.5]}), 400, "bad-request", /^ids\[1\]: /);
     expectClientError(await post({session: "a b", keep: 0, ids: [1]}), 400, "bad-request", /^session: session must be 1–64 letters/);
     expectClientError(await post({session: "a", keep: 0, ids: [1, 2], batches: [1]}), 400, "bad-request", /^batches: batches must sum to the number of ids/);
     expectClientError(await post({session: "a", keep: 0, ids: [1], extra: true}), 400, "bad-request", /extra/);
