@@ -22,28 +22,31 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command("tlr")
     .description("token-level routing between a small and a large language model")
     .option("--verbose", "print stack traces and llama.cpp's log")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput(output(io))
+    .configureOutput(output(io, "tlr"))
     .exitOverride()
     .hook("preAction", (cmd) => setNativeLogEcho(Boolean(cmd.opts().verbose)));
   // Subcommands (data list, data show…) need the same settings: commander does not pass them down.
-  const configure = (command: Command): void => {
-    command.exitOverride().configureOutput(output(io));
-    command.commands.forEach(configure);
+  const configure = (command: Command, parent: string): void => {
+    const name = `${parent} ${command.name()}`;
+    command.exitOverride().configureOutput(output(io, name));
+    command.commands.forEach((c) => configure(c, name));
   };
   for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), plotCommand(io), reportCommand(io), serveCommand(io), routerCommand(io), modelsCommand(io), table1Command(io), compareCommand(io)]) {
-    configure(command);
+    configure(command, "tlr");
     program.addCommand(command);
   }
   return program;
 }
 
-/** Commander's own messages ("error: option … is invalid") get the same "tlr: " prefix as ours. */
-function output(io: CliIO) {
+/**
+ * Commander's own messages ("error: option … is invalid") get the same "tlr: " prefix as ours,
+ * and where to read the usage on the same line: a usage error is one line, like every other.
+ */
+function output(io: CliIO, command: string) {
   return {
     writeOut: (s: string) => io.stdout.write(s),
     writeErr: (s: string) => io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`tlr: ${s}`),
+    outputError: (s: string, write: (s: string) => void) => write(`tlr: ${s.trimEnd()} (see ${command} --help)\n`),
   };
 }
 

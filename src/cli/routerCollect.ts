@@ -2,6 +2,7 @@ import {Command, Option} from "commander";
 import {collectRouterData} from "../routing/learned/collectRouterData.ts";
 import {cachedModelPath} from "../models/pullModel.ts";
 import {pairPreset} from "../models/presets.ts";
+import {prepareOutputFile} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
 import {parseInteger, parsePositiveInt, type CliIO} from "./io.ts";
 
@@ -58,6 +59,7 @@ export function routerCollectCommand(io: CliIO): Command {
     .option("--no-hidden", "do not collect hidden states (logit features only; faster prefill)")
     .requiredOption("--out <file>", "the labels file to write (.arrow)")
     .action(async (flags: CollectFlags) => {
+      prepareOutputFile(flags.out, "--out"); // before minutes of collection, not after
       const start = performance.now();
       const {small, large} = resolvePairArgs(flags);
       let lastDecile = -1;

@@ -2,6 +2,7 @@ import {Command, Option} from "commander";
 import {parseFeatureSpec} from "../routing/learned/featureSpec.ts";
 import {writeRouterFile} from "../routing/learned/routerFile.ts";
 import {trainRouter} from "../routing/learned/trainRouter.ts";
+import {prepareOutputFile} from "../util/ensureFolder.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, type CliIO} from "./io.ts";
 
 interface TrainFlags {
@@ -37,6 +38,7 @@ export function routerTrainCommand(io: CliIO): Command {
     .option("--dropout <p>", "MLP dropout", parseNumber, 0.1)
     .option("--negative-weight <w>", "loss weight of label-0 tokens (1: plain BCE)", parseNumber, 1)
     .action((flags: TrainFlags) => {
+      prepareOutputFile(flags.out, "--out"); // before the training, not after
       const start = performance.now();
       const trained = trainRouter({
         data: flags.data,

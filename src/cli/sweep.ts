@@ -4,6 +4,7 @@ import {loadExperiment} from "../sweep/config.ts";
 import {planSweep} from "../sweep/plan.ts";
 import {runSweep} from "../sweep/runSweep.ts";
 import {parseShard} from "../sweep/shard.ts";
+import {ensureFolder} from "../util/ensureFolder.ts";
 import {parsePositiveInt, useColor, type CliIO} from "./io.ts";
 import {progressPrinter} from "./progress.ts";
 
@@ -18,6 +19,8 @@ export function sweepCommand(io: CliIO): Command {
       const config = loadExperiment(configFile);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const plan = await planSweep(config, configFile); // every check happens here, before a model loads
+      const out = flags.out ?? config.out;
+      if (out) ensureFolder(out, flags.out ? "--out" : `${configFile}: out`);
       const progress = progressPrinter(io);
       const outcome = await runSweep(plan, {
         out: flags.out,

@@ -54,12 +54,20 @@ export function summaryTables(rows: readonly SummaryRow[]): SummaryTable[] {
   }));
 }
 
-/** The summary tables for a terminal (cli-table3). */
+/**
+ * A terminal table (cli-table3), one line per row: compact (no rule between rows, which would
+ * double a long sweep's height); colours only with `color`.
+ */
+export function terminalTable(head: string[], align: ("left" | "right")[], options: {color?: boolean} = {}): Table.Table {
+  const style = options.color ? {compact: true} : {head: [], border: [], compact: true};
+  return new Table({head, style, colAligns: align});
+}
+
+/** The summary tables for a terminal. */
 export function formatSummary(rows: readonly SummaryRow[], options: {color?: boolean} = {}): string {
-  const style = options.color ? {} : {head: [], border: []};
   return summaryTables(rows)
     .map((t) => {
-      const table = new Table({head: t.head, style, colAligns: t.align});
+      const table = terminalTable(t.head, t.align, options);
       for (const row of t.body) table.push(row);
       return `${t.title}\n${table.toString()}`;
     })

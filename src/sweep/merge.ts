@@ -1,7 +1,8 @@
 import {createHash} from "node:crypto";
-import {copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync} from "node:fs";
+import {copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {RESULT_FILES, type SummaryRow} from "../results/schema.ts";
+import {ensureFolder} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
 import {consolidate, readSweepState} from "./consolidate.ts";
 import {PARTS_DIR} from "./parts.ts";
@@ -16,12 +17,19 @@ export async function mergeSweeps(dirs: readonly string[], out: string): Promise
   if (dirs.length === 0) throw new TlrError("tlr merge needs at least one results folder");
   const states = dirs.map((d) => readSweepState(d));
   const first = states[0]!;
+  const real = dirs.map((d) => (existsSync(d) ? realpathSync(d) : resolve(d)));
   states.forEach((s, i) => {
     if (s.configHash !== first.configHash) throw new TlrError(`${dirs[i]} holds a sweep of another config (${s.configFile}) than ${dirs[0]} (${first.configFile}); only shards of one sweep merge`);
+    // A folder (or shard) given twice would hold every question twice: refused, not silently dropped.
+    const again = real.indexOf(real[i]!);
+    if (again < i) throw new TlrError(`${dirs[i]} is given twice (as ${dirs[again]}); name each folder once`);
+    const twin = states.findIndex((o) => o.shard !== null && s.shard !== null && o.shard.index === s.shard.index && o.shard.count === s.shard.count);
+    if (twin < i) throw new TlrError(`${dirs[i]} holds shard ${s.shard!.index}/${s.shard!.count}, as ${dirs[twin]} does; merge each shard once`);
   });
   if (existsSync(join(out, "sweep.json")) && !dirs.some((d) => resolve(d) === resolve(out)) && readSweepState(out).configHash !== first.configHash) {
     throw new TlrError(`${out} already holds another sweep; merge into a new folder`);
   }
+  ensureFolder(out, "--out");
   const parts = join(out, PARTS_DIR);
   mkdirSync(parts, {recursive: true});
   for (const dir of dirs) {

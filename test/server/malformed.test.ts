@@ -54,6 +54,16 @@ describe("malformed requests to tlr serve: a 4xx with a clear message, and the s
     expectClientError(await send("GET", "/info", undefined, {}), 401, "unauthorized", /bearer token/);
   });
 
+  it("a body that is not declared as JSON (or the binary session request): 415, not parsed anyway", async () => {
+    const auth = {authorization: `Bearer ${TOKEN}`};
+    const good = JSON.stringify({session: "0123456789abcdef", keep: 0, ids: [1]});
+    expectClientError(await send("POST", "/session/next", good, {...auth, "content-type": "text/plain"}), 415, "unsupported-media-type", /^\/session\/next takes Content-Type: application\/json or application\/x-tlr-session, not text\/plain$/);
+    expectClientError(await send("POST", "/v1/completions", JSON.stringify({prompt: [1]}), {...auth, "content-type": "application/x-www-form-urlencoded"}), 415, "unsupported-media-type", /^\/v1\/completions takes Content-Type: application\/json, not application\/x-www-form-urlencoded$/);
+    expectClientError(await send("POST", "/session/close", "{}", {...auth, "content-type": ""}), 415, "unsupported-media-type", /not none$/);
+    const ok = await send("POST", "/session/next", good, {...auth, "content-type": "Application/JSON; charset=utf-8"});
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  });
+
   it("bad JSON", async () => {
     expectClientError(await send("POST", "/session/next", '{"session": "a", "keep": 0, "ids": [1,'), 400, "bad-json", /not valid JSON/);
   });

@@ -1,0 +1,49 @@
+import {existsSync, mkdirSync, statSync} from "node:fs";
+import {dirname, resolve} from "node:path";
+import {TlrError} from "./errors.ts";
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EROFS: "a read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "over the disk quota",
+  ENOENT: "its parent does not take new folders",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/**
+ * `mkdir -p` for an output folder a user named (`--out`, a config's `out`), failing with one line
+ * that names it and says why. Hand-written because Node 20's own recursive mkdir never returns
+ * under /proc (the kernel answers ENOENT for a new child of an existing folder, which Node takes
+ * for a missing parent and retries forever): the missing folders are made one at a time, top down.
+ * `what` names the folder in messages (e.g. "--out").
+ */
+export function ensureFolder(dir: string, what = "output folder"): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory()) {
+    throw new TlrError(`${what} ${dir}: ${at} is a file, not a folder; choose another path`);
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      if (code === "EEXIST" && statSync(folder).isDirectory()) continue; // made meanwhile by another process
+      throw new TlrError(`${what} ${dir} cannot be created: ${REASONS[code] ?? (error as Error).message} (${code || "error"} at ${folder}); choose a folder you can write to`, {cause: error});
+    }
+  }
+}
+
+/** An output file's folder made (as `ensureFolder`) and the file's path checked not to be a folder, before any work is done. */
+export function prepareOutputFile(file: string, what = "output file"): void {
+  ensureFolder(dirname(resolve(file)), `the folder of ${what}`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new TlrError(`${what} ${file} is a folder; name a file`);
+}
