@@ -1,6 +1,6 @@
 import {Command, CommanderError} from "commander";
 import {setNativeLogEcho} from "../models/runtime.ts";
-import {isTlrError} from "../util/errors.ts";
+import {isTlrError, TlrError} from "../util/errors.ts";
 import {dataCommand} from "./data.ts";
 import {generateCommand} from "./generate.ts";
 import {mergeCommand} from "./merge.ts";
@@ -30,12 +30,30 @@ export function buildProgram(io: CliIO): Command {
     const name = `${parent} ${command.name()}`;
     command.exitOverride().configureOutput(output(io, name));
     command.commands.forEach((c) => configure(c, name));
+    if (command.commands.length > 0) needsSubcommand(command, name);
   };
   for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), plotCommand(io), reportCommand(io), serveCommand(io), routerCommand(io), modelsCommand(io), table1Command(io), compareCommand(io)]) {
     configure(command, "tlr");
     program.addCommand(command);
   }
+  needsSubcommand(program, "tlr");
   return program;
+}
+
+/**
+ * A command group (tlr, tlr data, tlr router, tlr models) without a known command: one line listing
+ * its commands, instead of commander's whole help on stderr ("too many arguments" for an unknown one).
+ */
+function needsSubcommand(group: Command, name: string): void {
+  const names = group.commands.map((c) => c.name());
+  group
+    .helpCommand(true) // an action on the group would otherwise drop commander's `help [command]`
+    .argument("[command]")
+    .allowExcessArguments(true) // "tlr data nope x y" is an unknown command, not "too many arguments"
+    .usage("[options] [command]")
+    .action((given?: string) => {
+      throw new TlrError(`${given === undefined ? `${name} needs a command` : `unknown command "${given}"`}: use one of ${names.join(", ")} (see ${name} --help)`);
+    });
 }
 
 /**
@@ -63,13 +81,18 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (isTlrError(error)) {
-      io.stderr.write(`tlr: error: ${error.message}\n`);
+      io.stderr.write(`tlr: error: ${oneLine(error.message)}\n`);
       if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
     const e = error instanceof Error ? error : new Error(String(error));
-    io.stderr.write(`tlr: internal error: ${e.message}${verbose ? "" : " (rerun with --verbose for the stack trace)"}\n`);
+    io.stderr.write(`tlr: internal error: ${oneLine(e.message)}${verbose ? "" : " (rerun with --verbose for the stack trace)"}\n`);
     if (verbose && e.stack) io.stderr.write(`${e.stack}\n`);
     return 1;
   }
+}
+
+/** A message as one line: messages may quote foreign text (a parser's excerpt of a bad file) that holds line breaks. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }

@@ -15,7 +15,12 @@ import {PARTS_DIR} from "./parts.ts";
  */
 export async function mergeSweeps(dirs: readonly string[], out: string): Promise<{summary: SummaryRow[]; shards: string[]; missing: string[]}> {
   if (dirs.length === 0) throw new TlrError("tlr merge needs at least one results folder");
-  const states = dirs.map((d) => readSweepState(d));
+  const states = dirs.map((d) => {
+    const state = readSweepState(d);
+    // A sweep.json that is not tlr's (edited, or another tool's) is refused before anything is copied.
+    if (typeof state?.configHash !== "string") throw new TlrError(`${join(d, "sweep.json")} is not a tlr sweep state (no configHash): ${d} is not a sweep folder`);
+    return state;
+  });
   const first = states[0]!;
   const real = dirs.map((d) => (existsSync(d) ? realpathSync(d) : resolve(d)));
   states.forEach((s, i) => {
@@ -23,7 +28,7 @@ export async function mergeSweeps(dirs: readonly string[], out: string): Promise
     // A folder (or shard) given twice would hold every question twice: refused, not silently dropped.
     const again = real.indexOf(real[i]!);
     if (again < i) throw new TlrError(`${dirs[i]} is given twice (as ${dirs[again]}); name each folder once`);
-    const twin = states.findIndex((o) => o.shard !== null && s.shard !== null && o.shard.index === s.shard.index && o.shard.count === s.shard.count);
+    const twin = states.findIndex((o) => o.shard && s.shard && o.shard.index === s.shard.index && o.shard.count === s.shard.count);
     if (twin < i) throw new TlrError(`${dirs[i]} holds shard ${s.shard!.index}/${s.shard!.count}, as ${dirs[twin]} does; merge each shard once`);
   });
   if (existsSync(join(out, "sweep.json")) && !dirs.some((d) => resolve(d) === resolve(out)) && readSweepState(out).configHash !== first.configHash) {

@@ -1,5 +1,5 @@
-import {existsSync, mkdirSync, statSync} from "node:fs";
-import {dirname, resolve} from "node:path";
+import {existsSync, mkdirSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {dirname, join, resolve} from "node:path";
 import {TlrError} from "./errors.ts";
 
 const REASONS: Record<string, string> = {
@@ -40,10 +40,31 @@ export function ensureFolder(dir: string, what = "output folder"): void {
       throw new TlrError(`${what} ${dir} cannot be created: ${REASONS[code] ?? (error as Error).message} (${code || "error"} at ${folder}); choose a folder you can write to`, {cause: error});
     }
   }
+  // An existing folder may still refuse files (read-only, /proc, root-owned): find out now, not after the work.
+  const probe = join(resolve(dir), `.tlr-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const why = code === "ENOENT" ? "the system refuses them" : (REASONS[code] ?? (error as Error).message);
+    throw new TlrError(`${what} ${dir} does not take files: ${why} (${code || "error"}); choose a folder you can write to`, {cause: error});
+  }
 }
 
-/** An output file's folder made (as `ensureFolder`) and the file's path checked not to be a folder, before any work is done. */
+/**
+ * An output file's folder made (as `ensureFolder`), and the file checked to be writable under the
+ * temporary name atomic writes use (not a folder, not too long a name), before any work is done.
+ */
 export function prepareOutputFile(file: string, what = "output file"): void {
   ensureFolder(dirname(resolve(file)), `the folder of ${what}`);
   if (existsSync(file) && statSync(file).isDirectory()) throw new TlrError(`${what} ${file} is a folder; name a file`);
+  const probe = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw new TlrError(`${what} ${file.length > 80 ? `${file.slice(0, 60)}…` : file} cannot be written: ${REASONS[code] ?? (error as Error).message} (${code || "error"}); choose another name`, {cause: error});
+  }
 }

@@ -54,7 +54,8 @@ function describeUnion(issue: Extract<Issue, {code: "invalid_union"}>, path: Pat
   const wrongType = (branch: Issue[]) => branch.some((i) => i.code === "invalid_type" && i.path.length === 0);
   const score = (branch: Issue[]) => (wrongType(branch) ? 1e6 : 0) + branch.filter((i) => i.code === "unrecognized_keys").length * 1000 + branch.length;
   const best = issue.errors.reduce((a, b) => (score(b) < score(a) ? b : a));
-  const first = best.find((i) => i.code !== "unrecognized_keys") ?? best[0]!;
+  // Unknown fields even in the closest shape: name them (they are what to fix), else its first problem.
+  const first = best.find((i) => i.code === "unrecognized_keys") ?? best[0]!;
   return describe(first, path, root);
 }
 

@@ -1,6 +1,7 @@
 import {mkdirSync, readdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
+import {tiny} from "../helpers.ts";
 import {tempDir} from "../tempDir.ts";
 import {oneLineError, runMain} from "./inProcess.ts";
 
@@ -28,6 +29,12 @@ describe("one-line errors (exit 2) where an internal error (exit 1), a hang or s
     expect(oneLineError(await runMain(["sweep", config(dir, {out: "/proc/tlr-x"})]))).toMatch(new RegExp(`^tlr: error: ${dir}/exp.json: out /proc/tlr-x cannot be created`));
   });
 
+  it("--out at a folder that exists but takes no files (/proc): refused before any work", async () => {
+    const dir = tempDir();
+    expect(oneLineError(await runMain(["sweep", config(dir), "--out", "/proc"]))).toBe("tlr: error: --out /proc does not take files: the system refuses them (ENOENT); choose a folder you can write to");
+    expect(oneLineError(await runMain(["router", "collect", "--pair", "toy-arith", "--dataset", "toy_arith", "--limit", "1", "--out", "/proc/labels.arrow"]))).toMatch(/^tlr: error: the folder of --out \/proc does not take files/);
+  });
+
   it("--out at an existing file, or below one", async () => {
     const dir = tempDir();
     const file = join(dir, "a-file");
@@ -46,6 +53,14 @@ describe("one-line errors (exit 2) where an internal error (exit 1), a hang or s
     expect(oneLineError(await runMain(["merge", a, join(dir, "x", "..", "a"), "--out", join(dir, "m")]))).toMatch(/is given twice/);
     expect(oneLineError(await runMain(["merge", a, copy, "--out", join(dir, "m")]))).toBe(`tlr: error: ${copy} holds shard 1/2, as ${a} does; merge each shard once`);
     expect(readdirSync(dir).sort()).toEqual(["a", "copy-of-a"]); // nothing written
+  });
+
+  it("a GPU backend this machine lacks: one line at once (node-llama-cpp would compile llama.cpp for minutes, then fail with exit 1)", async () => {
+    const start = performance.now();
+    const run = await runMain(["generate", "--small", tiny.small(), "--large", tiny.large(), "--threshold", "0.5", "--max-tokens", "2", "--prompt", "Once", "--gpu", "vulkan"]);
+    expect(performance.now() - start).toBeLessThan(60_000);
+    if (run.code === 0) return; // a machine with Vulkan: it ran
+    expect(oneLineError(run)).toBe('tlr: error: gpu "vulkan": node-llama-cpp has no prebuilt binary for it that works on this machine (no such GPU, or its driver is missing): use gpu "auto" (the best that works) or "false" (the CPU)');
   });
 
   it.each([
