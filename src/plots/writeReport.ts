@@ -6,7 +6,7 @@ import {reportHtml, type ReportOptions} from "./reportHtml.ts";
 /** Writes the self-contained HTML report of one or more results folders to `file`; returns its size in bytes. */
 export function writeReport(results: readonly Results[], file: string, options: ReportOptions = {}): number {
   const html = reportHtml(results, options);
-  prepareOutputFile(file, "report");
+  prepareOutputFile(file, "report file");
   writeFileSync(file, html);
   return Buffer.byteLength(html);
 }
