@@ -1,11 +1,10 @@
 import {readFileSync} from "node:fs";
 import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
-import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
-import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
-import {degenerateThreshold} from "../routing/thresholdRange.ts";
+import {ALL_ROUTER_KINDS, degenerateThreshold, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
 import {describeZodIssue} from "../util/zodIssue.ts";
+import {REMOTE_PROTOCOLS} from "../wire/RemoteProtocol.ts";
 
 const Network = z
   .object({
@@ -18,7 +17,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text"]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
@@ -106,9 +105,6 @@ export function experimentJsonSchema(): object {
   return z.toJSONSchema(ExperimentSchema, {io: "input"});
 }
 
-/** Routers whose threshold is fixed by their meaning. */
-const FIXED_THRESHOLD: Record<string, number> = {oracle: 0.5, "always-small": 0, "always-large": 0};
-
 /**
  * Parses and validates a config: the first problem becomes one TlrError naming the file and the
  * field ("experiments/x.json: routers[1].thresholds: …"). Paths stay as written; `resolvePath`
@@ -124,28 +120,25 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
   const parsed = ExperimentSchema.safeParse(raw);
   if (!parsed.success) throw new TlrError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
   const config = parsed.data;
-  config.routers.forEach((r, i) => checkRouter(config.routers, i, `${file}: routers[${i}]`));
+  config.routers.forEach((r, i) => {
+    validateRouterRef(r, {thresholds: true, at: (f) => `${file}: routers[${i}]${f ? `.${f}` : ""}: `});
+    checkSweepRouter(config.routers, i, `${file}: routers[${i}]`);
+  });
   return config;
 }
 
 /**
- * One router of a config: the fields its kind takes, and runs that would be counted twice or are a
+ * What a sweep adds to the rules of a router ref (`validateRouterRef`): no run counted twice, and no
  * baseline in disguise (every sweep already runs small-only and large-only).
  */
-function checkRouter(routers: readonly RouterConfig[], i: number, at: string): void {
+function checkSweepRouter(routers: readonly RouterConfig[], i: number, at: string): void {
   const r = routers[i]!;
-  if (r.kind === "always-small" || r.kind === "always-large") {
-    throw new TlrError(`${at}.kind: every sweep runs ${r.kind === "always-small" ? "small-only" : "large-only"} as a baseline; remove this router`);
+  const role = routerKindInfo(r.kind)!.role;
+  if (role === "baseline-small" || role === "baseline-large") {
+    throw new TlrError(`${at}.kind: every sweep runs ${role === "baseline-small" ? "small-only" : "large-only"} as a baseline; remove this router`);
   }
-  if (r.kind in FIXED_THRESHOLD) {
-    if (r.targets) throw new TlrError(`${at}.targets: router ${r.kind} has no threshold to calibrate; remove "targets"`);
-    if (r.thresholds) throw new TlrError(`${at}.thresholds: router ${r.kind} has a fixed threshold (${FIXED_THRESHOLD[r.kind]}); remove "thresholds"`);
-  } else if ((r.thresholds === undefined) === (r.targets === undefined)) {
-    throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
-  }
-  if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
-  if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
-  if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
+  const fixed = fixedThreshold(r.kind);
+  if (fixed !== undefined && r.thresholds) throw new TlrError(`${at}.thresholds: router ${r.kind} has a fixed threshold (${fixed}); remove "thresholds"`);
   for (const field of ["thresholds", "targets"] as const) {
     const values = r[field] ?? [];
     const j = values.findIndex((v, k) => values.indexOf(v) !== k);
@@ -176,8 +169,4 @@ export function loadExperiment(file: string): ExperimentConfig {
 /** A path in a config, relative to the config file's folder. */
 export function resolvePath(configFile: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(configFile), path);
-}
-
-export function fixedThreshold(kind: string): number | undefined {
-  return FIXED_THRESHOLD[kind];
 }

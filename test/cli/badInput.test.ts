@@ -1,9 +1,9 @@
 import {mkdirSync, readdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {tiny} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
-import {oneLineError, runMain} from "./inProcess.ts";
+import {tiny} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
+import {oneLineError, runMain} from "../support/inProcess.ts";
 
 /** A valid config: the toy pair on 3 toy questions (planned in about a second, no weights loaded). */
 function config(dir: string, extra: object = {}): string {

@@ -1,7 +1,7 @@
 import {execFileSync, spawn} from "node:child_process";
 import {existsSync} from "node:fs";
 import {resolve} from "node:path";
-import {repoRoot} from "../helpers.ts";
+import {repoRoot} from "../support/helpers.ts";
 
 /**
  * What the README's test command needs beyond `npm ci`, installed or built by the test command
