@@ -1,8 +1,8 @@
-import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import type {Results} from "../results/resultsFolder.ts";
 import {ensureFolder} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
+import {writeFileAtomic} from "../util/fileError.ts";
 import {buildPlots, type Plot} from "./buildPlots.ts";
 import {compileSpec, type WarningHandler} from "./compileSpec.ts";
 import {htmlDocument} from "./htmlDocument.ts";
@@ -54,7 +54,7 @@ export async function writePlots(results: readonly Results[], options: WritePlot
   const files: string[] = [];
   for (const plot of buildPlots(results)) {
     const file = join(options.out, `${plot.name}.${EXTENSION[format]}`);
-    writeFileSync(file, await render(plot, options));
+    writeFileAtomic(file, await render(plot, options));
     files.push(file);
   }
   return files;

@@ -1,12 +1,11 @@
-import {closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from "node:fs";
+import {closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync} from "node:fs";
 import {RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
+import {fileError, removeQuietly, tmpName, writeFileAtomic} from "../util/fileError.ts";
 
-/** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file. */
+/** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file, a full disk no temporary one. */
 export function writeArrowFile(path: string, table: Table): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, tableToIPC(table, "file"));
-  renameSync(tmp, path);
+  writeFileAtomic(path, tableToIPC(table, "file"));
 }
 
 /**
@@ -16,33 +15,53 @@ export function writeArrowFile(path: string, table: Table): void {
  * format as `writeArrowFile`: one record batch per input batch.
  */
 export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  const writer = new RecordBatchFileWriter();
-  writer.reset(undefined, schema);
-  // The writer queues its output until read: this loop writes each chunk as it is produced.
-  const drained = (async () => {
-    for await (const chunk of writer) {
-      for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
-    }
-  })();
+  const tmp = tmpName(path);
+  let fd: number | undefined;
   try {
-    for (const batch of batches) {
-      writer.write(batch);
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
+    fd = openSync(tmp, "w");
+    const out = fd;
+    const writer = new RecordBatchFileWriter();
+    writer.reset(undefined, schema);
+    // The writer queues its output until read: this loop writes each chunk as it is produced.
+    let diskError: unknown;
+    const drained = (async () => {
+      for await (const chunk of writer) {
+        for (let off = 0; off < chunk.byteLength; ) off += writeSync(out, chunk, off);
+      }
+    })().catch((error: unknown) => {
+      diskError = error; // handled at once (no unhandled rejection), thrown below
+    });
+    let encodeError: unknown;
+    try {
+      for (const batch of batches) {
+        if (diskError) break; // a full disk: stop encoding
+        writer.write(batch);
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
+      }
+      if (!diskError) {
+        writer.finish();
+        writer.close();
+      }
+    } catch (error) {
+      encodeError = error; // after a disk error the writer's queue is closed: that error is the one to report
     }
-    writer.finish();
-    writer.close();
+    if (diskError || encodeError) {
+      try {
+        writer.abort(diskError ?? encodeError);
+      } catch {
+        // its queue was closed by the failed drain: nothing left to abort
+      }
+    }
     await drained;
-  } catch (error) {
-    writer.abort(error);
-    await drained.catch(() => undefined); // stopped before the file is closed
+    if (diskError || encodeError) throw diskError ?? encodeError;
     closeSync(fd);
-    rmSync(tmp, {force: true});
-    throw error;
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    removeQuietly(tmp);
+    throw fileError("write", path, error);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
 }
 
 /** Reads an Arrow IPC file; a missing, truncated or foreign file is a one-line TlrError naming it. */

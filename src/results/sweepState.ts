@@ -1,7 +1,8 @@
-import {existsSync, readFileSync, writeFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {ensureFolder} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
+import {writeFileAtomic} from "../util/fileError.ts";
 
 /** Shard i of n (1-based): the questions whose index is i − 1 modulo n. */
 export interface Shard {
@@ -37,7 +38,7 @@ export function readSweepState(dir: string): SweepState {
 }
 
 export function writeSweepState(dir: string, state: SweepState): void {
-  writeFileSync(join(dir, SWEEP_STATE_FILE), JSON.stringify(state, null, 2) + "\n");
+  writeFileAtomic(join(dir, SWEEP_STATE_FILE), JSON.stringify(state, null, 2) + "\n");
 }
 
 /** A results folder belongs to one config (and shard): creates it for `state`, or refuses one that holds another sweep. */

@@ -1,16 +1,9 @@
 import {existsSync, mkdirSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
 import {TlrError} from "./errors.ts";
+import {FILE_ERROR_REASONS} from "./fileError.ts";
 
-const REASONS: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "not permitted",
-  EROFS: "a read-only file system",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "over the disk quota",
-  ENOENT: "its parent does not take new folders",
-  ENAMETOOLONG: "the name is too long",
-};
+const REASONS: Record<string, string> = {...FILE_ERROR_REASONS, ENOENT: "its parent does not take new folders"};
 
 /**
  * `mkdir -p` for an output folder a user named (`--out`, a config's `out`), failing with one line

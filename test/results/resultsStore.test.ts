@@ -46,7 +46,8 @@ describe("ResultsStore: the one way a sweep touches its folder", () => {
     const again = ResultsStore.claim(dir, state());
     again.writePart("c", rows(1), provenance);
     const summary = await again.consolidate();
-    expect(readdirSync(join(dir, "parts"))).toEqual([]);
+    // A finished folder is sweep.json and the three results files: no empty parts/ left behind.
+    expect(readdirSync(dir).sort()).toEqual(["questions.arrow", "summary.arrow", "sweep.json", "tokens.arrow"]);
     expect(summary.map((s) => [s.router, s.routerRole, s.questions, s.correct])).toEqual([["small-only", "baseline-small", 3, 2], ["max-prob", "router", 3, 3]]);
     const results = readResults(dir, {tokens: true});
     expect(results.questions.map((q) => `${q.questionIndex}:${q.router}`)).toEqual(["0:small-only", "0:max-prob", "1:small-only", "1:max-prob", "2:small-only", "2:max-prob"]);
