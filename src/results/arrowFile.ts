@@ -23,37 +23,36 @@ export async function writeArrowFileStreaming(path: string, schema: Schema, batc
     const writer = new RecordBatchFileWriter();
     writer.reset(undefined, schema);
     // The writer queues its output until read: this loop writes each chunk as it is produced.
-    let diskError: unknown;
+    let failure: unknown; // the first thing that went wrong: the disk (ENOSPC) or the batches' source
     const drained = (async () => {
       for await (const chunk of writer) {
         for (let off = 0; off < chunk.byteLength; ) off += writeSync(out, chunk, off);
       }
     })().catch((error: unknown) => {
-      diskError = error; // handled at once (no unhandled rejection), thrown below
+      failure ??= error; // handled at once (no unhandled rejection), thrown below
     });
-    let encodeError: unknown;
     try {
       for (const batch of batches) {
-        if (diskError) break; // a full disk: stop encoding
+        if (failure) break; // a full disk: stop encoding
         writer.write(batch);
         await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
       }
-      if (!diskError) {
+      if (!failure) {
         writer.finish();
         writer.close();
       }
     } catch (error) {
-      encodeError = error; // after a disk error the writer's queue is closed: that error is the one to report
+      failure ??= error;
     }
-    if (diskError || encodeError) {
+    if (failure) {
       try {
-        writer.abort(diskError ?? encodeError);
+        writer.abort(failure);
       } catch {
         // its queue was closed by the failed drain: nothing left to abort
       }
     }
     await drained;
-    if (diskError || encodeError) throw diskError ?? encodeError;
+    if (failure) throw failure;
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
