@@ -1,5 +1,5 @@
 import {Command} from "commander";
-import {formatSummary} from "../results/formatTable.ts";
+import {formatErrors, formatSummary} from "../results/formatTable.ts";
 import {readResults} from "../results/resultsFolder.ts";
 import {toJson, useColor, type CliIO} from "./io.ts";
 
@@ -10,6 +10,8 @@ export function summaryCommand(io: CliIO): Command {
     .option("--json", "print the summary rows as JSON")
     .action((dir: string, flags: {json?: boolean}) => {
       const results = readResults(dir);
-      io.stdout.write(flags.json ? `${toJson(results.summary, 2)}\n` : `${formatSummary(results.summary, {color: useColor(io)})}\n`);
+      if (flags.json) return void io.stdout.write(`${toJson(results.summary, 2)}\n`);
+      const errors = formatErrors(results.questions);
+      io.stdout.write(`${formatSummary(results.summary, {color: useColor(io)})}\n${errors ? `\n${errors}\n` : ""}`);
     });
 }

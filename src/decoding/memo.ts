@@ -20,7 +20,7 @@ export class PredictionMemo {
   readonly work: ModelWork = {calls: 0, evaluated: 0, replayed: 0};
 
   constructor(
-    private readonly model: TokenModel,
+    private readonly model: Pick<TokenModel, "next">,
     private readonly promptLength: number,
   ) {}
 

@@ -11,11 +11,19 @@ export interface SweepTreeOptions extends Omit<DecodeOptions, "threshold" | "onT
   thresholds: readonly number[];
   /** Shared with other routers' trees on the same prompt, so they share evaluations too. */
   memo?: {small: PredictionMemo; large: PredictionMemo};
+  /**
+   * A large-model failure this says to record (a server still unreachable after its retries) ends
+   * only the runs that needed that call, with the error in `errors`; the runs that did not route
+   * there go on, exactly as they would alone. Without it (or when it says no) the error is thrown.
+   */
+  recordLargeError?: (error: unknown) => boolean;
 }
 
 export interface SweepTreeResult {
   /** One run per threshold, equal (timings aside) to `decode()` with that threshold alone. */
   runs: DecodeResult[];
+  /** Per threshold: the recorded large-model error that ended its run (`recordLargeError`), else undefined; such a run's `runs` entry is partial. */
+  errors: (Error | undefined)[];
   /** Work done by each model for this tree (memo misses only). */
   work: {small: ModelWork; large: ModelWork};
 }
@@ -29,6 +37,8 @@ interface Member {
   /** Transcript lengths at which the large model was called: its batch history. */
   largeCuts: number[];
   stop?: StopReason;
+  /** The large-model failure that ended this run (see `recordLargeError`). */
+  error?: Error;
 }
 
 /** Runs that share their transcript and their large-model batch history so far. */
@@ -75,6 +85,16 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
     largeCuts: [],
   }));
   const stack: Group[] = [{transcript: [...options.prompt], text: "", members}];
+  /** A large-model call for `needing`; a recorded failure ends their runs (null), any other is thrown. */
+  const askLarge = async <T>(call: () => Promise<T>, needing: Member[]): Promise<T | null> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!options.recordLargeError?.(error)) throw error;
+      for (const m of needing) m.error = error instanceof Error ? error : new Error(String(error));
+      return null;
+    }
+  };
 
   while (stack.length > 0) {
     const group = stack.pop()!;
@@ -87,13 +107,24 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
       }
       const cuts = group.members[0]!.largeCuts; // shared by the whole group
       const s = await small.next(transcript);
-      const peek = router.peeksLarge ? await large.next(transcript, {cuts}) : undefined;
+      // Every run of the group needs the peek: if it fails (and is recorded), they all end here.
+      const peek = router.peeksLarge ? await askLarge(() => large.next(transcript, {cuts}), group.members) : undefined;
+      if (peek === null) break;
       const routerStart = performance.now();
       const scored = router.score({step, key, small: s.prediction, large: peek?.prediction});
       const score = typeof scored === "number" ? scored : await scored; // no microtask for synchronous routers
       const routerMs = performance.now() - routerStart;
       const anyRouted = group.members.some((m) => routes(score, m.threshold));
-      const l = anyRouted ? (peek ?? (await large.next(transcript, {cuts}))) : peek;
+      let l = peek;
+      if (anyRouted && !peek) {
+        // Only the runs that route here need the call: if it fails, they end and the others go on.
+        const routed = group.members.filter((m) => routes(score, m.threshold));
+        l = (await askLarge(() => large.next(transcript, {cuts}), routed)) ?? undefined;
+        if (l === undefined) {
+          group.members = group.members.filter((m) => !m.error);
+          if (group.members.length === 0) break;
+        }
+      }
 
       // Children: same next token and same large-model call history.
       const children = new Map<string, {id: Token; asked: boolean; members: Member[]}>();
@@ -139,7 +170,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
     const measured = m.records.reduce((t, r) => t + r.smallMs + r.routerMs + r.largeMs + r.probeMs, 0);
     return finishRun(transcript, P, m.records, tokenizer, m.stop ?? "max-tokens", measured);
   });
-  return {runs, work: {small: diff(small.work, work0.small), large: diff(large.work, work0.large)}};
+  return {runs, errors: members.map((m) => m.error), work: {small: diff(small.work, work0.small), large: diff(large.work, work0.large)}};
 }
 
 function diff(after: ModelWork, before: ModelWork): ModelWork {

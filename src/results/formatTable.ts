@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type {RouterRole} from "../routing/routerKinds.ts";
-import type {SummaryRow} from "./schema.ts";
+import type {QuestionRow, SummaryRow} from "./schema.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 3 : 2);
@@ -83,4 +83,26 @@ export function isBaseline(role: RouterRole): boolean {
 function fmtTau(t: number): string {
   if (!Number.isFinite(t)) return t > 0 ? "∞" : "−∞";
   return Number(t.toPrecision(6)).toString();
+}
+
+/**
+ * The errors behind a table's "(n errors)", one line each: every distinct message with the runs
+ * and questions it ended, so a reader sees why without opening questions.arrow. Empty when none.
+ */
+export function formatErrors(questions: readonly QuestionRow[]): string {
+  const byMessage = new Map<string, {runs: Set<string>; questions: Set<number>}>();
+  for (const q of questions) {
+    if (q.error === null) continue;
+    const e = byMessage.get(q.error) ?? {runs: new Set(), questions: new Set()};
+    e.runs.add(`${q.router}${isBaseline(q.routerRole) ? "" : ` τ=${fmtTau(q.threshold)}`}`);
+    e.questions.add(q.questionIndex);
+    byMessage.set(q.error, e);
+  }
+  if (byMessage.size === 0) return "";
+  const list = (xs: Iterable<string | number>, n = 6) => {
+    const all = [...xs];
+    return all.length > n ? `${all.slice(0, n).join(", ")}, … (${all.length})` : all.join(", ");
+  };
+  const lines = [...byMessage].map(([message, e]) => `- ${message}\n  in ${list(e.runs, 4)} of question${e.questions.size === 1 ? "" : "s"} ${list(e.questions)}`);
+  return `errors (recorded, counted wrong; tlr sweep --retry-errors runs those questions again):\n${lines.join("\n")}`;
 }

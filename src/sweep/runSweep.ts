@@ -166,35 +166,45 @@ async function runQuestion(
     threshold: r.thresholds[i]!,
     target: r.targets[i] ?? null,
   });
-  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(worker.large, prompt.length)};
+  // Once the large model failed for good in this question (its retries spent), later calls of the
+  // question fail at once with that error instead of waiting through the retries again.
+  let largeDown: Error | undefined;
+  const large = {next: (...args: Parameters<Worker["large"]["next"]>) => (largeDown ? Promise.reject(largeDown) : worker.large.next(...args))};
+  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(large, prompt.length)};
   const questions: QuestionRow[] = [];
   const tokens: TokenRow[] = [];
-  try {
-    for (const r of routers) {
-      const tree = await sweepTree({
-        prompt,
-        small: worker.small,
-        large: worker.large,
-        tokenizer,
-        router: r.router,
-        thresholds: r.thresholds,
-        maxTokens: config.maxTokens,
-        stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
-        network: config.network,
-        key: example.id,
-        sharedVocabSize: pair.sharedVocabSize,
-        memo,
-      });
-      tree.runs.forEach((run, i) => {
-        const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
-        questions.push(rows.question);
-        tokens.push(...rows.tokens);
-      });
-    }
-  } catch (error) {
-    if (!isRecordable(error)) throw error;
-    const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
+  for (const r of routers) {
+    const tree = await sweepTree({
+      prompt,
+      small: worker.small,
+      large: worker.large,
+      tokenizer,
+      router: r.router,
+      thresholds: r.thresholds,
+      maxTokens: config.maxTokens,
+      stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
+      network: config.network,
+      key: example.id,
+      sharedVocabSize: pair.sharedVocabSize,
+      memo,
+      // A large model unreachable after its retries ends only the runs that needed it: the
+      // small-only baseline, and runs that never routed, are recorded as usual.
+      recordLargeError: (error) => {
+        if (!isRecordable(error)) return false;
+        largeDown ??= error as Error;
+        return true;
+      },
+    });
+    tree.runs.forEach((run, i) => {
+      const error = tree.errors[i];
+      if (error) {
+        questions.push(errorRow(keyOf(r, i), q, example, prompt.length, error.message));
+        return;
+      }
+      const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
+      questions.push(rows.question);
+      tokens.push(...rows.tokens);
+    });
   }
   return {questions, tokens};
 }
