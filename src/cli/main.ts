@@ -1,6 +1,6 @@
 import {Command, CommanderError} from "commander";
 import {setNativeLogEcho} from "../models/runtime.ts";
-import {isTlrError, TlrError} from "../util/errors.ts";
+import {Interrupted, isTlrError, TlrError} from "../util/errors.ts";
 import {dataCommand} from "./data.ts";
 import {generateCommand} from "./generate.ts";
 import {mergeCommand} from "./merge.ts";
@@ -81,7 +81,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (isTlrError(error)) {
-      io.stderr.write(`tlr: error: ${oneLine(error.message)}\n`);
+      io.stderr.write(`tlr: ${error instanceof Interrupted ? "" : "error: "}${oneLine(error.message)}\n`);
       if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

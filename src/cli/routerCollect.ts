@@ -2,7 +2,8 @@ import {Command, Option} from "commander";
 import {collectRouterData} from "../learn/collectRouterData.ts";
 import {pairPreset} from "../models/pairPresets.ts";
 import {prepareOutputFile} from "../util/ensureFolder.ts";
-import {TlrError} from "../util/errors.ts";
+import {Interrupted, TlrError} from "../util/errors.ts";
+import {catchInterrupt} from "./interrupt.ts";
 import {parseInteger, parsePositiveInt, type CliIO} from "./io.ts";
 
 /** --pair, or --small and --large (each a path or model:NAME, resolved by collectRouterData). */
@@ -65,18 +66,29 @@ export function routerCollectCommand(io: CliIO): Command {
       const start = performance.now();
       const {small, large} = resolvePairArgs(flags);
       let lastDecile = -1;
-      const meta = await collectRouterData({
-        ...flags,
-        small,
-        large,
-        dataDir: flags.dataDir ?? (io.env.TLR_DATA_DIR || undefined),
-        onProgress: (done, total, rows) => {
-          const decile = Math.floor((10 * done) / total);
-          if (decile === lastDecile) return;
-          lastDecile = decile;
-          io.stderr.write(`tlr: collected ${done}/${total} questions, ${rows} tokens, ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
-        },
-      });
+      const interrupt = catchInterrupt(io, "after the question in flight, writing nothing");
+      let meta;
+      try {
+        meta = await collectRouterData({
+          ...flags,
+          small,
+          large,
+          dataDir: flags.dataDir ?? (io.env.TLR_DATA_DIR || undefined),
+          signal: interrupt.signal,
+          onProgress: (done, total, rows) => {
+            const decile = Math.floor((10 * done) / total);
+            if (decile === lastDecile) return;
+            lastDecile = decile;
+            io.stderr.write(`tlr: collected ${done}/${total} questions, ${rows} tokens, ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
+          },
+        });
+      } catch (error) {
+        // Collection has no checkpoints: a stopped run writes nothing rather than a file of fewer questions than asked.
+        if (error instanceof Interrupted) throw new Interrupted(`${error.message}; nothing written to ${flags.out} (tlr router collect writes its file when it finishes): run it again, with a smaller --limit to finish sooner`);
+        throw error;
+      } finally {
+        interrupt.dispose();
+      }
       const total = Object.values(meta.counts).reduce((a, b) => a + b, 0);
       const counts = Object.entries(meta.counts).map(([rule, n]) => `${rule} ${n}`).join(", ");
       io.stdout.write(`${flags.out}: ${total} tokens of ${meta.dataset.questions} questions (reference: ${meta.reference}, labels: ${meta.labels}); ${counts}; ${meta.continuations} small-model continuations\n`);

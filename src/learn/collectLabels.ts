@@ -4,7 +4,7 @@ import {encodePrompt, type Tokenizer} from "../core/Tokenizer.ts";
 import {type Token} from "../core/Prediction.ts";
 import {type TokenModel} from "../models/TokenModel.ts";
 import type {Task} from "../tasks/Task.ts";
-import {TlrError} from "../util/errors.ts";
+import {Interrupted, TlrError} from "../util/errors.ts";
 import {createRouter} from "../routing/routers.ts";
 
 /** Where the reference continuation comes from: the gold chain of thought, or the large model's greedy output. */
@@ -64,6 +64,8 @@ export interface CollectOptions {
   /** Stop strings beyond EOS (the task's). */
   stop?: readonly string[];
   onQuestion?: (done: number, rows: number) => void;
+  /** Aborted (Ctrl-C): stop before the next question with an `Interrupted` error. */
+  signal?: AbortSignal;
 }
 
 export interface Collected {
@@ -97,6 +99,7 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
   let continuations = 0;
   let continuationTokens = 0;
   for (const [q, example] of options.examples.entries()) {
+    if (options.signal?.aborted) throw new Interrupted(`stopped after ${q} of ${options.examples.length} questions`);
     const prompt = encodePrompt(tokenizer, task.prompt(example));
     const ref = await referenceTokens(options, example, prompt, reference, stop);
     const transcript: Token[] = [...prompt];

@@ -36,6 +36,8 @@ export interface CollectRouterDataOptions {
   hidden?: boolean;
   out: string;
   onProgress?: (done: number, total: number, rows: number) => void;
+  /** Aborted (Ctrl-C): stop before the next question; nothing is written (an `Interrupted` error). */
+  signal?: AbortSignal;
 }
 
 /** `tlr router collect`: loads the pair and the questions, collects CITER's labels, writes the Arrow labels file. */
@@ -58,6 +60,7 @@ export async function collectRouterData(o: CollectRouterDataOptions): Promise<La
       labels: o.labels,
       maxTokens: o.maxTokens,
       onQuestion: (done, rows) => o.onProgress?.(done, examples.length, rows),
+      signal: o.signal,
     });
     const counts: Record<string, number> = {};
     for (const r of collected.rows) counts[r.rule] = (counts[r.rule] ?? 0) + 1;

@@ -16,6 +16,9 @@ export interface PartProvenance {
 export interface FinishedQuestions {
   count: number;
   has(pair: string, dataset: string, questionIndex: number): boolean;
+  /** Finished questions with at least one run recorded with an error (a large model unreachable). */
+  errored: number;
+  hasError(pair: string, dataset: string, questionIndex: number): boolean;
 }
 
 /**
@@ -49,14 +52,24 @@ export class ResultsStore {
 
   /** The questions already in the folder (its results files and parts): a killed sweep resumes after them. */
   finished(): FinishedQuestions {
-    const keys = new Set(readFinished(this.dir, {tokens: false}).questions.map(questionKey));
-    return {count: keys.size, has: (pair, dataset, questionIndex) => keys.has(questionKey({pair, dataset, questionIndex}))};
+    const finished = readFinished(this.dir, {tokens: false});
+    const keys = new Set(finished.questions.map(questionKey));
+    const key = (pair: string, dataset: string, questionIndex: number) => questionKey({pair, dataset, questionIndex});
+    return {
+      count: keys.size,
+      has: (pair, dataset, questionIndex) => keys.has(key(pair, dataset, questionIndex)),
+      errored: finished.errored.size,
+      hasError: (pair, dataset, questionIndex) => finished.errored.has(key(pair, dataset, questionIndex)),
+    };
   }
 
-  /** Writes finished questions as one part, stamped with this process's code, machine and shard. */
-  writePart(name: string, rows: {questions: QuestionRow[]; tokens: TokenRow[]}, provenance: PartProvenance): void {
+  /**
+   * Writes finished questions as one part, stamped with this process's code, machine and shard.
+   * With `replaces` (a rerun of errored questions) its rows replace the questions' earlier rows.
+   */
+  writePart(name: string, rows: {questions: QuestionRow[]; tokens: TokenRow[]}, provenance: PartProvenance, options: {replaces?: boolean} = {}): void {
     this.stamp ??= {code: codeVersion(), machine: machineInfo()}; // once per process: codeVersion runs git
-    const part = {...this.stamp, shard: this.shard, models: provenance.models, calibration: provenance.calibration};
+    const part = {...this.stamp, shard: this.shard, models: provenance.models, calibration: provenance.calibration, ...(options.replaces ? {replaces: true} : {})};
     writePart(this.dir, name, {...rows, metadata: new Map([["tlr.part", JSON.stringify(part)]])});
   }
 

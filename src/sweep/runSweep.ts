@@ -26,6 +26,8 @@ export interface SweepProgress {
   total: number;
   /** Tokens generated in this process (all runs). */
   tokens: number;
+  /** Questions finished in this process with at least one run recorded with an error. */
+  errors: number;
   elapsedMs: number;
 }
 
@@ -39,6 +41,13 @@ export interface SweepOptions {
   flushMs?: number;
   onProgress?: (p: SweepProgress) => void;
   onInfo?: (message: string) => void;
+  /** Run again the finished questions recorded with an error (their rows are replaced); by default they count as done. */
+  retryErrors?: boolean;
+  /**
+   * Aborted (Ctrl-C): no new question starts, the ones in flight finish, everything finished is
+   * written to the folder's parts, and the sweep returns with `interrupted` (not consolidated).
+   */
+  signal?: AbortSignal;
 }
 
 export interface SweepOutcome {
@@ -47,6 +56,12 @@ export interface SweepOutcome {
   /** Questions run by this process, and found already done in the folder. */
   ran: number;
   resumed: number;
+  /** Questions in the folder recorded with an error and not run again (see `retryErrors`). */
+  erroredKept: number;
+  /** Stopped by `signal`: what finished is in the folder's parts; the same sweep resumes from them. */
+  interrupted: boolean;
+  /** Questions this process had to do (after resuming). */
+  total: number;
 }
 
 /**
@@ -74,37 +89,43 @@ interface RunnableRouter {
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
   const {config} = plan;
-  const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
-  const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
+  const out = sweepOut(plan, options);
   const store = ResultsStore.claim(out, sweepState(plan, options.shard));
   const done = store.finished();
+  const retry = options.retryErrors === true;
+  const toRun = (pair: string, dataset: string, i: number) => !done.has(pair, dataset, i) || (retry && done.hasError(pair, dataset, i));
 
-  const todo = plan.pairs.map((pair) =>
-    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(pair.name, d.name, i))),
-  );
+  const todo = plan.pairs.map((pair) => plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && toRun(pair.name, d.name, i))));
   const total = todo.flat(2).length;
-  const resumed = done.count;
-  if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
+  const erroredKept = retry ? 0 : done.errored;
+  const resumed = done.count - (retry ? done.errored : 0);
+  if (done.count > 0) {
+    const errored = done.errored === 0 ? "" : retry ? `; running the ${done.errored} recorded with an error again` : `, ${done.errored} of them recorded with an error (not run again: tlr sweep --retry-errors runs them again)`;
+    options.onInfo?.(`resuming ${out}: ${done.count} questions already done${errored}, ${total} to go`);
+  }
   const start = performance.now();
   let finished = 0;
   let tokens = 0;
+  let errors = 0;
+  const stopped = () => options.signal?.aborted === true;
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
-    if (todo[p]!.every((qs) => qs.length === 0)) continue;
+    if (todo[p]!.every((qs) => qs.length === 0) || stopped()) continue;
     const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
     try {
-      const workers = await pair.workers(config.concurrency);
+      // No more workers than questions (each holds its own contexts).
+      const workers = await pair.workers(Math.min(config.concurrency, Math.max(...todo[p]!.map((qs) => qs.length))));
       const models = await pair.metadata();
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
-        if (pending.length === 0) continue;
+        if (pending.length === 0 || stopped()) continue;
         const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
         for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
         const provenance = {models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}};
         const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
         const flush = () => {
           if (buffer.count === 0) return;
-          store.writePart(`p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens}, provenance);
+          store.writePart(`p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens}, provenance, {replaces: retry});
           Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
         };
         const limit = pLimit(workers.length);
@@ -113,6 +134,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
           await Promise.all(
             pending.map((q) =>
               limit(async () => {
+                if (stopped()) return; // Ctrl-C: start nothing new; the questions in flight finish
                 const worker = free.pop()!;
                 try {
                   const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
@@ -121,8 +143,9 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
                   buffer.count++;
                   buffer.first = Math.min(buffer.first, q);
                   tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+                  if (rows.questions.some((r) => r.error !== null)) errors++;
                   finished++;
-                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
+                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, errors, elapsedMs: performance.now() - start});
                   if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
                 } finally {
                   free.push(worker);
@@ -139,8 +162,9 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     }
   }
 
+  if (stopped()) return {out, summary: [], ran: finished, resumed, erroredKept, interrupted: true, total};
   const summary = await store.consolidate();
-  return {out, summary, ran: finished, resumed};
+  return {out, summary, ran: finished, resumed, erroredKept, interrupted: false, total};
 }
 
 async function runQuestion(
@@ -242,6 +266,12 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Opene
     toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
   }
   return {routers, calibration};
+}
+
+/** The results folder of a sweep: `out`, else the config's `out`, else results/<name> (plus shard-i-of-n for a shard). */
+export function sweepOut(plan: SweepPlan, options: Pick<SweepOptions, "out" | "shard"> = {}): string {
+  const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
+  return options.out ?? (plan.config.out ? plan.config.out : `results/${plan.config.name}${shardSuffix}`);
 }
 
 /** What DIR/sweep.json records of a planned sweep. */
