@@ -3,7 +3,7 @@ export type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, 
 export {commonPrefixLength, planEvaluation, ScheduleMirror, type EvaluationPlan} from "./models/schedule.ts";
 export {encodePrompt} from "./models/TokenModel.ts";
 export {LocalModel, LocalWeights, defaultThreads, SINGLE_THREAD_BELOW_PARAMETERS, type LocalModelOptions} from "./models/LocalModel.ts";
-export {loadTokenizer, tokenizerOf} from "./models/tokenizer.ts";
+export {eogTokens, loadTokenizer, tokenizerOf} from "./models/tokenizer.ts";
 export {featuresFromLogits} from "./models/features.ts";
 export {inspectModelFile, type GgufSummary} from "./models/gguf.ts";
 export {loadPair, type ModelPair, type PairOptions} from "./models/pair.ts";
@@ -28,12 +28,14 @@ export {DEFAULT_NETWORK, jitterMs, SESSION_PROTOCOL, transferMs, type NetworkMod
 export {summarizeRecords, sumWire} from "./decoding/stats.ts";
 export type {DecodeResult, RunStats, StopReason, TokenRecord, TokenSource} from "./decoding/types.ts";
 export {loadChatTemplate, type ChatEncodeOptions, type ChatTemplate} from "./models/chatTemplate.ts";
+export {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type LargeTemplateSource, type PromptEncoder} from "./models/promptEncoder.ts";
 export {connectRemote, type RemoteBackend, type RemoteOptions, type ServerKind} from "./models/remote/connectRemote.ts";
 export {loadRemotePair, type RemotePair, type RemotePairOptions} from "./models/remote/loadRemotePair.ts";
 export {RemoteModel, REMOTE_PROTOCOLS, type RemoteProtocol} from "./models/remote/RemoteModel.ts";
 export {RemoteError, isRemoteError, type RemoteErrorKind} from "./models/remote/RemoteError.ts";
 export {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./models/remote/retry.ts";
 export {predictionFromLogprobs, type ParsedLogprobs} from "./models/remote/logprobs.ts";
+export {SGLANG_GENERATE, SglangGenerateReply, sglangRequest, type SglangGenerateRequest} from "./models/remote/sglangProtocol.ts";
 export {bytesByProtocol, paperTextProtocol, statelessIdsProtocol, WIRE_PROTOCOLS, type ProtocolBytes} from "./models/remote/wireProtocols.ts";
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";
 export {settleAll, type Settled} from "./util/settleAll.ts";

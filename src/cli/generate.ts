@@ -6,11 +6,11 @@ import {loadPair} from "../models/pair.ts";
 import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
 import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
 import type {GpuSetting} from "../models/runtime.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
+import {chatPromptEncoder, plainPromptEncoder, type PromptEncoder} from "../models/promptEncoder.ts";
 import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
 import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
 import {TlrError} from "../util/errors.ts";
-import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
+import {collect, collectTokenId, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
 
 interface GenerateFlags {
@@ -25,6 +25,9 @@ interface GenerateFlags {
   promptFile?: string;
   special?: boolean;
   stop: string[];
+  stopToken: number[];
+  chat?: boolean;
+  system?: string;
   json?: boolean;
   plain?: boolean;
   smallThreads?: number;
@@ -67,6 +70,9 @@ export function generateCommand(io: CliIO): Command {
     .option("--prompt-file <path>", "read the prompt from a file")
     .option("--special", "parse special-token text (e.g. <|im_start|>) in the prompt")
     .option("--stop <text>", "stop once the text contains this (repeatable)", collect, [])
+    .option("--stop-token <id>", "stop after this token id, besides the small model's end-of-generation tokens (repeatable)", collectTokenId, [])
+    .option("--chat", "wrap the prompt in the small model's chat template (both models must read it as the same ids)")
+    .option("--system <text>", "with --chat: the system message (default: the template's own)")
     .option("--json", "print every per-token record and the run's figures as JSON")
     .option("--plain", "print only the generated text")
     .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 50M parameters, else the physical cores)", parsePositiveInt)
@@ -98,6 +104,8 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
+  if (flags.system !== undefined && !flags.chat) throw new TlrError("--system goes with --chat");
+  if (flags.chat && flags.special) throw new TlrError("--special parses template tokens in a plain prompt; with --chat the template writes them: drop one");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
   const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined, file: flags.routerFile}, {smallModel: flags.small});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
@@ -125,8 +133,17 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
         onWarning,
       })
     : await loadPair({small, large: {...common, path: flags.large, threads: flags.largeThreads}, onWarning});
+  let encoder: PromptEncoder | undefined;
   try {
-    const prompt = encodePrompt(pair.small.tokenizer, promptText, {special: flags.special});
+    encoder = !flags.chat
+      ? plainPromptEncoder(pair.small.tokenizer, {special: flags.special})
+      : await chatPromptEncoder({
+          small: flags.small,
+          large: "backend" in pair ? {url: flags.large, template: await pair.backend.chatTemplate()} : {path: flags.large},
+          chat: {system: flags.system},
+          onWarning,
+        });
+    const prompt = encoder.encode(promptText);
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
     const result = await decode({
       prompt,
@@ -136,7 +153,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
       router,
       threshold,
       maxTokens: flags.maxTokens,
-      stop: {strings: flags.stop},
+      stop: {strings: flags.stop, tokens: flags.stopToken},
       network,
       sharedVocabSize: pair.vocabulary.sharedSize,
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
@@ -154,11 +171,13 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
         maxTokens: flags.maxTokens,
         network,
         prompt: promptText,
+        promptFormat: encoder.format,
         promptIds: prompt,
       };
       io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, records: result.records}, 2) + "\n");
     }
   } finally {
+    await encoder?.dispose();
     await pair.dispose();
   }
 }

@@ -128,15 +128,16 @@ export class LocalModel implements TokenModel {
         },
       },
     });
+    this.tokenizer = tokenizerOf(model);
     this.info = {
       source: file.path,
       name: file.name,
       vocabSize,
       bos: model.tokens.bos as Token | null,
       eos: model.tokens.eos as Token | null,
+      eog: this.tokenizer.eog,
       contextSize: context.contextSize,
     };
-    this.tokenizer = tokenizerOf(model);
   }
 
   static async load(options: LocalModelOptions): Promise<LocalModel> {

@@ -101,6 +101,12 @@ export interface ModelInfo {
   vocabSize: number;
   bos: Token | null;
   eos: Token | null;
+  /**
+   * The ids that end a generation for this model (llama.cpp's end-of-generation set: EOS, EOT,
+   * `<|im_end|>`, `<|endoftext|>`, …), ascending. A remote model's is the server's where it says
+   * (tlr serve's /info), else the small model's.
+   */
+  eog: readonly Token[];
   /** The most tokens the model's state can hold; a longer transcript is an error. */
   contextSize: number;
 }
@@ -124,6 +130,8 @@ export interface TokenModel {
 export interface Tokenizer {
   readonly bos: Token | null;
   readonly eos: Token | null;
+  /** End-of-generation ids (EOS, EOT, `<|im_end|>`, `<|endoftext|>`, … as llama.cpp's `llama_vocab_is_eog`), ascending. */
+  readonly eog: readonly Token[];
   /** Whether prompts for this model start with BOS (GGUF add_bos_token, as llama.cpp reads it). */
   readonly addsBos: boolean;
   /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */

@@ -59,7 +59,7 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
       evaluated += s.evaluated;
       steps.push(s.prediction);
       transcript.push(s.prediction.token);
-      if (s.prediction.token === ctx.info.eos) break;
+      if (ctx.info.eog.includes(s.prediction.token)) break; // llama.cpp's end-of-generation set, not EOS alone
     }
   } finally {
     ctx.pool.release(session);
@@ -85,7 +85,7 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
       object: "text_completion",
       created: Math.floor(Date.now() / 1000),
       model: ctx.info.name,
-      choices: [{index: 0, text: ctx.tokenizer.detokenize(ids, prompt.slice(-8)), logprobs, finish_reason: ids.at(-1) === ctx.info.eos ? "stop" : "length"}],
+      choices: [{index: 0, text: ctx.tokenizer.detokenize(ids, prompt.slice(-8)), logprobs, finish_reason: ctx.info.eog.includes(ids.at(-1)!) ? "stop" : "length"}],
       usage: {prompt_tokens: prompt.length, completion_tokens: ids.length, total_tokens: prompt.length + ids.length},
     },
     headers: {[COMPUTE_HEADER]: `compute;dur=${ms.toFixed(3)}`, [EVALUATED_HEADER]: String(evaluated)},

@@ -1,6 +1,6 @@
-import {decode} from "../decoding/decode.ts";
+import {decode, type StopRules} from "../decoding/decode.ts";
 import type {Example} from "../data/types.ts";
-import {encodePrompt, type TokenModel, type Tokenizer} from "../models/TokenModel.ts";
+import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
 import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import type {Task} from "../tasks/Task.ts";
@@ -39,19 +39,21 @@ export async function calibrate(options: {
   large: TokenModel;
   tokenizer: Tokenizer;
   maxTokens: number;
-  stop: readonly string[];
+  stop: StopRules;
+  /** The prompt text as ids, exactly as the sweep encodes it (plain, or in the chat template). */
+  encodePrompt: (text: string) => Token[];
 }): Promise<Calibrated[]> {
   const scores = options.routers.map(() => [] as number[]);
   for (const example of options.examples) {
     const run = await decode({
-      prompt: encodePrompt(options.tokenizer, options.task.prompt(example)),
+      prompt: options.encodePrompt(options.task.prompt(example)),
       small: options.small,
       large: options.large,
       tokenizer: options.tokenizer,
       router: createRouter("always-small"),
       threshold: 0,
       maxTokens: options.maxTokens,
-      stop: {strings: options.stop},
+      stop: options.stop,
       key: example.id,
     });
     for (const [i, {router}] of options.routers.entries()) {

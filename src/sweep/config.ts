@@ -16,7 +16,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text"]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text", "sglang"]).optional().describe("default auto: session for tlr serve, llama for llama-server, sglang for SGLang, else openai (vLLM and others)"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
@@ -82,7 +82,13 @@ export const ExperimentSchema = z
     pairs: z.array(Pair).min(1),
     routers: z.array(Router).min(1).describe("small-only and large-only baselines are always added"),
     maxTokens: z.number().int().positive().default(100),
-    stop: z.array(z.string()).optional().describe("stop strings besides EOS"),
+    stop: z.array(z.string()).optional().describe("stop strings besides the end-of-generation tokens"),
+    stopTokens: z.array(z.number().int().nonnegative()).optional().describe("token ids that end a generation besides the small model's end-of-generation set (EOS, EOT, <|im_end|>, <|endoftext|>, …)"),
+    chat: z
+      .object({system: z.string().optional().describe("a system message (default: the template's own, e.g. Qwen2.5-Instruct's)")})
+      .strict()
+      .optional()
+      .describe("wrap each task prompt in the small model's chat template (both models must turn it into the same ids); absent: the plain prompt"),
     topK: z.number().int().positive().default(10).describe("top log-probabilities kept per token"),
     features: z
       .enum(["full", "max-prob"])

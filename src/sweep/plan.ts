@@ -22,7 +22,7 @@ export interface ModelPlan {
 /** A large model behind a server. */
 export interface RemotePlan {
   url: string;
-  protocol?: "auto" | "session" | "llama" | "openai" | "openai-text";
+  protocol?: "auto" | "session" | "llama" | "openai" | "openai-text" | "sglang";
   /** Environment variable holding the API key. */
   apiKeyEnv: string;
   timeoutMs?: number;

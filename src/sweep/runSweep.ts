@@ -3,9 +3,9 @@ import {join} from "node:path";
 import pLimit from "p-limit";
 import {subset} from "../data/subset.ts";
 import {PredictionMemo} from "../decoding/memo.ts";
+import type {StopRules} from "../decoding/decode.ts";
 import {sweepTree} from "../decoding/tree.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
@@ -94,7 +94,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}, (w) => options.onInfo?.(`warning: ${w}`));
+    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features, chat: config.chat}, (w) => options.onInfo?.(`warning: ${w}`));
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();
@@ -157,7 +157,7 @@ async function runQuestion(
 ): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
   const example = dataset.examples[q]!;
   const tokenizer = pair.tokenizer;
-  const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
+  const prompt = pair.encoder.encode(dataset.task.prompt(example));
   const keyOf = (r: RunnableRouter, i: number): RunKey => ({
     dataset: dataset.name,
     split: dataset.split,
@@ -181,7 +181,7 @@ async function runQuestion(
         router: r.router,
         thresholds: r.thresholds,
         maxTokens: config.maxTokens,
-        stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
+        stop: stopRules(config, dataset),
         network: config.network,
         key: example.id,
         sharedVocabSize: pair.sharedVocabSize,
@@ -199,6 +199,11 @@ async function runQuestion(
     return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
   }
   return {questions, tokens};
+}
+
+/** Where a sweep's generations stop besides the small model's end-of-generation tokens: the task's and the config's strings, the config's ids. */
+function stopRules(config: SweepPlan["config"], dataset: DatasetPlan): StopRules {
+  return {strings: [...dataset.task.stop, ...(config.stop ?? [])], tokens: config.stopTokens ?? []};
 }
 
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
@@ -229,7 +234,8 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Sweep
       large: worker.large,
       tokenizer: pair.tokenizer,
       maxTokens: plan.config.maxTokens,
-      stop: [...dataset.task.stop, ...(plan.config.stop ?? [])],
+      stop: stopRules(plan.config, dataset),
+      encodePrompt: (text) => pair.encoder.encode(text),
     });
     toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
   }

@@ -1,4 +1,5 @@
 import {loadPair} from "../models/pair.ts";
+import {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "../models/promptEncoder.ts";
 import type {LocalModel} from "../models/LocalModel.ts";
 import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
 import type {TokenModel, Tokenizer} from "../models/TokenModel.ts";
@@ -14,6 +15,8 @@ export interface Worker {
 /** A loaded pair as the sweep uses it, whether the large model is local or behind a server. */
 export interface SweepPair {
   tokenizer: Tokenizer;
+  /** Task prompt text → the ids both models start from (plain, or in the chat template). */
+  encoder: PromptEncoder;
   sharedVocabSize: number;
   /** `count` workers: the first uses the loaded models, the others forks (local) or new sessions (remote). */
   workers(count: number): Promise<Worker[]>;
@@ -23,7 +26,7 @@ export interface SweepPair {
 }
 
 /** `hidden`: give the small model's predictions their hidden states (a learned router reads them). */
-export async function openSweepPair(plan: PairPlan, options: {topK: number; hidden: boolean; features: "full" | "max-prob"}, onWarning: (w: string) => void): Promise<SweepPair> {
+export async function openSweepPair(plan: PairPlan, options: {topK: number; hidden: boolean; features: "full" | "max-prob"; chat?: ChatOptions}, onWarning: (w: string) => void): Promise<SweepPair> {
   const {topK, hidden, features} = options;
   const extra: Worker[] = [];
   const disposeExtra = async () => {
@@ -37,8 +40,18 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
       large: {url: large.url, protocol: large.protocol, apiKey: process.env[large.apiKeyEnv], topK, timeoutMs: large.timeoutMs, retry: large.retries === undefined ? undefined : {retries: large.retries}, maxInFlight: large.maxInFlight},
       onWarning,
     });
+    let encoder: PromptEncoder;
+    try {
+      encoder = options.chat
+        ? await chatPromptEncoder({small: plan.small.path, large: {url: large.url, template: await pair.backend.chatTemplate()}, chat: options.chat, onWarning})
+        : plainPromptEncoder(pair.small.tokenizer);
+    } catch (error) {
+      await pair.dispose();
+      throw error;
+    }
     return {
       tokenizer: pair.small.tokenizer,
+      encoder,
       sharedVocabSize: pair.vocabulary.sharedSize,
       workers: async (count) => {
         for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: pair.backend.createModel()});
@@ -47,13 +60,22 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
       metadata: async () => ({small: await smallMeta(), large: {url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}}),
       dispose: async () => {
         await disposeExtra();
+        await encoder.dispose();
         await pair.dispose();
       },
     };
   }
   const pair = await loadPair({small: {...plan.small, topK, hidden, features}, large: {...large, topK}, onWarning});
+  let encoder: PromptEncoder;
+  try {
+    encoder = options.chat ? await chatPromptEncoder({small: plan.small.path, large: {path: large.path}, chat: options.chat, onWarning}) : plainPromptEncoder(pair.small.tokenizer);
+  } catch (error) {
+    await pair.dispose();
+    throw error;
+  }
   return {
     tokenizer: pair.small.tokenizer,
+    encoder,
     sharedVocabSize: pair.vocabulary.sharedSize,
     workers: async (count) => {
       for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: await pair.large.fork()});
@@ -62,6 +84,7 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
     metadata: async () => ({small: await smallMeta(), large: {path: large.path, sha256: await sha256File(large.path)}}),
     dispose: async () => {
       await disposeExtra();
+      await encoder.dispose();
       await pair.dispose();
     },
   };

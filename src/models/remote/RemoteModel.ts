@@ -4,12 +4,13 @@ import {ContextFullError, TlrError} from "../../util/errors.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
 import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
-import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
+import {predictionFromLogprobs, TEXT_TOKENS_REASON, type ParsedLogprobs} from "./logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
 import {encodeSessionRequest, SESSION_BINARY_TYPE} from "./sessionBinary.ts";
 import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "./sessionWire.ts";
+import {SGLANG_GENERATE} from "./sglangProtocol.ts";
 import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
 
 /**
@@ -18,14 +19,16 @@ import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, 
  *   llama        llama-server's native POST /completion, token-id prompts
  *   openai       POST /v1/completions, token-id prompts (llama-server, vLLM, SGLang, tlr serve)
  *   openai-text  POST /v1/completions with the whole decoded text (the paper's demo; lossy)
+ *   sglang       SGLang's native POST /generate, token-id prompts (`input_ids`)
  */
-export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text";
-export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text"];
+export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text" | "sglang";
+export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text", "sglang"];
 
 const STATELESS: Record<Exclude<RemoteProtocol, "session">, StatelessProtocol> = {
   llama: LLAMA_COMPLETION,
   openai: OPENAI_COMPLETIONS,
   "openai-text": OPENAI_TEXT,
+  sglang: SGLANG_GENERATE,
 };
 
 /** What the models of one connection share (see `connectRemote`). */
@@ -152,7 +155,11 @@ export class RemoteModel implements TokenModel {
     const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));
-    if (typeof reply === "string") throw malformed(ex, url, reply);
+    if (typeof reply === "string") {
+      // Token text instead of ids is the server's way of answering, not a transient fault.
+      if (reply.startsWith(TEXT_TOKENS_REASON)) throw new RemoteError("unsupported", url, `${url} answered HTTP ${ex.status} with a body this protocol cannot use: ${reply}`, {status: ex.status});
+      throw malformed(ex, url, reply);
+    }
     // tlr serve reports its compute in headers on /v1/completions too.
     return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
   }

@@ -17,6 +17,8 @@ export const VocabularyReply = z.object({
   eos: z.number().int().nullable(),
   addBos: z.boolean().nullable(),
   addEos: z.boolean().nullable(),
+  /** The GGUF chat template (absent from servers older than chat-template support). */
+  chatTemplate: z.string().nullable().optional(),
 });
 export type VocabularyReply = z.infer<typeof VocabularyReply>;
 
@@ -30,6 +32,7 @@ export function vocabularyReply(v: VocabularyInfo): VocabularyReply {
     eos: v.eos ?? null,
     addBos: v.addBos ?? null,
     addEos: v.addEos ?? null,
+    chatTemplate: v.chatTemplate ?? null,
   };
 }
 
@@ -44,7 +47,7 @@ const LlamaVocabFacts = z.object({
 export interface RemoteVocabularyInput {
   http: HttpClient;
   retry: RetryPolicy;
-  server: "tlr" | "llama.cpp" | "openai";
+  server: "tlr" | "llama.cpp" | "sglang" | "vllm" | "openai";
   small: VocabularyInfo;
   tokenizer: Tokenizer | undefined;
 }
