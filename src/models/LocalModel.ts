@@ -37,6 +37,12 @@ export interface LocalModelOptions {
   features?: "full" | "max-prob";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
   gpu?: GpuSetting;
+  /**
+   * The pair's shared vocabulary: ids at or above it are padding rows the other model lacks, and
+   * the greedy token is the best id below it (`Prediction.padded` marks a step whose argmax was
+   * padding). Default: the whole vocabulary. `loadPair` sets it when the two sizes differ.
+   */
+  vocabLimit?: number;
   /** How messages name this model ("small model", "large model"). Default "model". */
   role?: string;
   /**
@@ -85,6 +91,8 @@ export class LocalModel implements TokenModel {
   private readonly exactEntropy: boolean;
   private readonly lean: boolean;
   private readonly generateNext: object;
+  /** Ids at or above this are never the greedy token (`LocalModelOptions.vocabLimit`). */
+  private vocabLimit: number;
   /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
   readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
@@ -113,6 +121,7 @@ export class LocalModel implements TokenModel {
     this.topK = options.topK ?? 10;
     this.hidden = options.hidden ?? false;
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
+    this.vocabLimit = checkedVocabLimit(options.vocabLimit, vocabSize, options.role ?? "model");
     this.exactEntropy = options.entropy === "exact";
     this.lean = options.features === "max-prob";
     this.generateNext = this.lean ? LEAN_REQUEST : {
@@ -171,7 +180,8 @@ export class LocalModel implements TokenModel {
     if (plan.evaluate.length === 0) {
       const k = plan.keepSegments;
       const evaluated = this.segments[k - 1]!.end - (k > 1 ? this.segments[k - 2]!.end : 0);
-      return {prediction: this.segments[k - 1]!.prediction, evaluated, fromState: true, replayed: 0, ms: performance.now() - start};
+      const prediction = await this.withTop(this.segments[k - 1]!.prediction, options.top);
+      return {prediction, evaluated, fromState: true, replayed: 0, ms: performance.now() - start};
     }
     for (let i = plan.keepLength; i < n; i++) {
       const id = transcript[i]!;
@@ -189,16 +199,11 @@ export class LocalModel implements TokenModel {
       this.ends.length = plan.keepSegments;
       for (const end of plan.evaluate) {
         segmentStart = performance.now();
-        const pending = transcript.slice(this.held.length, end);
-        const last = pending.length - 1;
-        const items = pending.map((id, i) => (i === last ? ([id, {generateNext: this.generateNext}] as const) : id));
-        const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
-        for (const id of pending) this.held.push(id);
-        const next = out[last]?.next;
-        if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
-          throw new Error("node-llama-cpp returned no next-token logits");
-        }
-        const prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
+        const batchStart = this.held.length;
+        const next = await this.evaluateBatch(transcript.slice(batchStart, end), this.generateNext);
+        if (!this.lean && !next.logits) throw new Error("node-llama-cpp returned no next-token logits");
+        let prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
+        if (prediction.token >= this.vocabLimit) prediction = await this.sharedToken(prediction, next, batchStart);
         // Read at once: the next evaluation on this context overwrites it.
         if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
         this.segments.push({end, prediction});
@@ -210,14 +215,86 @@ export class LocalModel implements TokenModel {
       throw error;
     }
     const finalStart = plan.evaluate.length > 1 ? plan.evaluate.at(-2)! : plan.keepLength;
+    const prediction = await this.withTop(this.segments.at(-1)!.prediction, options.top);
     return {
-      prediction: this.segments.at(-1)!.prediction,
+      prediction,
       evaluated: n - finalStart,
       fromState: false,
       replayed: finalStart - plan.keepLength,
       ms: performance.now() - segmentStart,
       replayMs: segmentStart - start,
     };
+  }
+
+  /** Evaluates `pending` (appended to the KV state) as one batch, asking `generateNext` of its last token. */
+  private async evaluateBatch(pending: readonly Token[], generateNext: object): Promise<NextOutput> {
+    const last = pending.length - 1;
+    const items = pending.map((id, i) => (i === last ? ([id, {generateNext}] as const) : id));
+    const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    for (const id of pending) this.held.push(id);
+    const next = out[last]?.next;
+    if (next?.token == null || next.totalLogitWeight === undefined) throw new Error("node-llama-cpp returned no next-token logits");
+    return next as NextOutput;
+  }
+
+  /**
+   * Evaluates the last batch of the KV state again (from `start`) with another request: the same
+   * batch gives bit-identical logits (NODE-LLAMA-CPP.md), so the state is unchanged and only
+   * more of the same distribution is read. Used where a prediction needs more than its top-K.
+   */
+  private async reevaluateLastBatch(start: number, generateNext: object): Promise<NextOutput> {
+    const pending = this.held.slice(start);
+    await this.sequence.eraseContextTokenRanges([{start, end: this.held.length}]);
+    this.held.length = start;
+    return this.evaluateBatch(pending, generateNext);
+  }
+
+  /**
+   * The argmax was a padding row (≥ vocabLimit): the token becomes the best shared id. It is
+   * usually among the logits already read (full features read the top K); else the batch is read
+   * again with as many top logits as there are padding rows plus one, which must hold a shared id.
+   * Only the token changes: the other features describe the model's whole distribution.
+   */
+  private async sharedToken(raw: Prediction, next: NextOutput, batchStart: number): Promise<Prediction> {
+    let logits = next.logits;
+    let best = logits && firstBelow(logits, this.vocabLimit);
+    if (!best) {
+      const includeTop = this.info.vocabSize - this.vocabLimit + 1;
+      logits = (await this.reevaluateLastBatch(batchStart, {token: true, totalLogitWeight: true, logits: {filter: {tokens: [], includeTop}}})).logits;
+      best = logits && firstBelow(logits, this.vocabLimit);
+      if (!best) throw new Error(`no id below ${this.vocabLimit} among the ${includeTop} most likely tokens`);
+    }
+    const maxLogit = logits!.values().next().value!;
+    const logprob = best[1] - maxLogit - Math.log(next.totalLogitWeight);
+    return {...raw, token: best[0], padded: true, top: this.lean ? [{id: best[0], logprob}] : raw.top};
+  }
+
+  /** `prediction`, or (for `NextOptions.top` beyond what it holds) the final batch read again for more top log-probabilities. */
+  private async withTop(prediction: Readonly<Prediction>, top: number | undefined): Promise<Readonly<Prediction>> {
+    if (top === undefined || top <= prediction.top.length || prediction.top.length >= this.info.vocabSize) return prediction;
+    const start = this.ends.length > 1 ? this.ends.at(-2)! : 0;
+    let next: NextOutput;
+    try {
+      next = await this.reevaluateLastBatch(start, {token: true, totalLogitWeight: true, logits: {filter: {tokens: [], includeTop: Math.max(2, top)}}});
+    } catch (error) {
+      await this.reset(); // the state's last batch may be gone
+      throw error;
+    }
+    const wide = featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, top, false);
+    // The token, the padding flag and the hidden state stay those of the kept prediction.
+    return {...wide, token: prediction.token, ...(prediction.padded ? {padded: true} : {}), ...(prediction.hidden ? {hidden: prediction.hidden} : {})};
+  }
+
+  /**
+   * Narrows the greedy token to ids below `limit` (a remote pair learns its shared vocabulary only
+   * after connecting). Forgets the state, so every prediction is made under the new limit.
+   */
+  async limitVocabulary(limit: number): Promise<void> {
+    const checked = checkedVocabLimit(limit, this.info.vocabSize, role(this.options));
+    if (checked === this.vocabLimit) return;
+    this.vocabLimit = checked;
+    this.options.vocabLimit = checked;
+    await this.reset();
   }
 
   /** Ends of the evaluation batches the KV state holds (see models/schedule.ts). */
@@ -298,3 +375,22 @@ export class LocalWeights {
 }
 
 const role = (options: LocalModelOptions) => options.role ?? "model";
+
+/** What `controlledEvaluate` gives for the token that asked for a next-token prediction. */
+interface NextOutput {
+  token: Token;
+  totalLogitWeight: number;
+  logits?: ReadonlyMap<Token, number>;
+}
+
+/** The first (most likely) entry of logits sorted high to low whose id is below `limit`. */
+function firstBelow(logits: ReadonlyMap<Token, number>, limit: number): [Token, number] | undefined {
+  for (const entry of logits) if (entry[0] < limit) return entry;
+  return undefined;
+}
+
+function checkedVocabLimit(limit: number | undefined, vocabSize: number, who: string): number {
+  if (limit === undefined) return vocabSize;
+  if (!Number.isInteger(limit) || limit < 1) throw new TlrError(`${who}: vocabLimit must be a positive integer, got ${limit}`);
+  return Math.min(limit, vocabSize);
+}

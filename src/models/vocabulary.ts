@@ -84,7 +84,7 @@ export function compareVocabularies(small: VocabularyInfo, large: VocabularyInfo
     warnings.push(`BPE merges differ (${a} vs ${b}): ids are shared, but the same text may tokenize differently; prompts are tokenized by the small model`);
   }
   if (sizeDiff > 0) {
-    warnings.push(`vocabulary sizes differ by ${sizeDiff} padding ids (${a}: ${small.tokens.length}, ${b}: ${large.tokens.length}); an id at or above ${sharedSize} from either model is an error`);
+    warnings.push(`vocabulary sizes differ by ${sizeDiff} padding ids (${a}: ${small.tokens.length}, ${b}: ${large.tokens.length}); where a model ranks a padding id (≥ ${sharedSize}) first, its best shared id is taken and the token marked padded`);
   }
   return {warnings, sharedSize};
 }

@@ -1,7 +1,7 @@
 import {Bool, Field, Float32, Float64, Int32, Int64, List, Schema, Table, Utf8, makeTable, vectorFromArray, type DataType} from "apache-arrow";
 
 /** Column types used by the results files ("?" = nullable). */
-export type ColumnType = "utf8" | "utf8?" | "f64" | "f64?" | "i32" | "i32?" | "i64" | "bool" | "list<i32>" | "list<f32>";
+export type ColumnType = "utf8" | "utf8?" | "f64" | "f64?" | "i32" | "i32?" | "i64" | "bool" | "bool?" | "list<i32>" | "list<f32>";
 
 /** One column: its Arrow name (snake_case), type, meaning, and how to read it off a row. */
 export interface Column<R> {

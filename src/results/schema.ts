@@ -4,8 +4,11 @@ import type {Column} from "./columns.ts";
 /** The per-token counts, times and bytes a results row keeps unchanged from its `TokenRecord`. */
 type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
 
-/** Bumped when a column changes meaning or type; readers refuse other versions. */
-export const RESULTS_SCHEMA_VERSION = "1";
+/**
+ * Bumped when a column changes meaning or type, or one is added; readers refuse other versions.
+ * 2: tokens.arrow gained `small_padded` and `large_padded` (padded vocabularies).
+ */
+export const RESULTS_SCHEMA_VERSION = "2";
 
 /** Which run a row belongs to: dataset × pair × router × threshold. */
 export interface RunKey {
@@ -75,6 +78,10 @@ export interface TokenRow extends Pick<TokenRecord, TokenRecordCosts> {
   smallTopLogprobs: number[];
   largeToken: number | null;
   largeMaxProb: number | null;
+  /** The small model's own argmax was a padding id the large model lacks; `smallToken` is its best shared id. */
+  smallPadded: boolean;
+  /** The same for the large model where it was asked, else null. */
+  largePadded: boolean | null;
 }
 
 export interface SummaryRow extends RunKey {
@@ -163,6 +170,8 @@ export const TOKEN_COLUMNS: Column<TokenRow>[] = [
   {name: "small_top_logprobs", key: "smallTopLogprobs", type: "list<f32>", doc: "their log-probabilities"},
   {name: "large_token", key: "largeToken", type: "i32?", doc: "the large model's greedy token where it was asked"},
   {name: "large_max_prob", key: "largeMaxProb", type: "f64?", doc: "its top-1 probability"},
+  {name: "small_padded", key: "smallPadded", type: "bool", doc: "the small model ranked a padding id (one the large model lacks) first; `small_token` is its best shared id"},
+  {name: "large_padded", key: "largePadded", type: "bool?", doc: "the same for the large model where it was asked (Qwen2.5-32B's 152,064 rows against 0.5B's 151,936)"},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "small model's catch-up size"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "large model's catch-up size (0 when not asked)"},
   {name: "small_ms", key: "smallMs", type: "f64", doc: "small-model step time"},

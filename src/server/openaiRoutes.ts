@@ -41,7 +41,8 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
   const maxTokens = r.max_tokens ?? DEFAULT_MAX_TOKENS;
   if (maxTokens > ctx.maxNewTokens) throw new HttpError(400, "bad-request", `max_tokens: at most ${ctx.maxNewTokens} (tlr serve --max-new-tokens)`);
   const k = r.logprobs ?? 0;
-  if (k > ctx.topK) throw new HttpError(400, "bad-request", `logprobs: at most ${ctx.topK} (tlr serve --top-k)`);
+  // More than --top-k is read by evaluating the step's batch again (clients of padded pairs ask for it).
+  if (k > ctx.info.vocabSize) throw new HttpError(400, "bad-request", `logprobs: at most the vocabulary size, ${ctx.info.vocabSize}`);
   const prompt: Token[] = typeof r.prompt === "string" ? encodePrompt(ctx.tokenizer, r.prompt) : r.prompt;
   checkIds(ctx, prompt, "prompt");
   if (prompt.length + maxTokens - 1 > ctx.info.contextSize) {
@@ -54,7 +55,7 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
   let ms = 0, evaluated = 0;
   try {
     while (steps.length < maxTokens) {
-      const s = await ctx.pool.evaluate(session, transcript);
+      const s = await ctx.pool.evaluate(session, transcript, undefined, k > ctx.topK ? k : undefined);
       ms += s.ms;
       evaluated += s.evaluated;
       steps.push(s.prediction);

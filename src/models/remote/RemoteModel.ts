@@ -1,6 +1,7 @@
 import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
+import {MAX_VOCAB_SIZE_DIFFERENCE} from "../vocabulary.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
 import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
@@ -41,6 +42,10 @@ export interface RemoteLink {
   /** Caps the requests in flight to this server across all its models (questions). */
   limit: LimitFunction;
   request: RequestContext;
+  /** Ids at or above this are padding rows the small model lacks: never taken as the token. */
+  vocabLimit: number;
+  /** The served model's row count where the server says it; replies beyond it are malformed. */
+  serverVocabSize: number | undefined;
 }
 
 interface CallResult {
@@ -91,17 +96,50 @@ export class RemoteModel implements TokenModel {
     this.cached = undefined;
     const {evaluated} = this.schedule.call(transcript, options.cuts); // the run's own catch-up size (see ScheduleMirror)
     const wire = emptyWire();
-    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts) : () => this.statelessCall(transcript, wire);
-    const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
-    wire.ms = performance.now() - start;
+    const ask = (top?: number) => {
+      const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts, top) : () => this.statelessCall(transcript, wire, top);
+      return withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    };
+    const result = await ask();
     const {parsed} = result;
-    if (parsed.token >= this.info.vocabSize || !parsed.top.every((t) => t.id < this.info.vocabSize)) {
-      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${this.info.vocabSize}`);
-    }
-    const prediction = predictionFromLogprobs(parsed, this.link.topK);
+    this.checkReply(parsed);
+    let prediction = predictionFromLogprobs(parsed, this.link.topK);
+    if (prediction.token >= this.link.vocabLimit) prediction = await this.sharedToken(prediction, parsed, ask);
+    wire.ms = performance.now() - start;
     if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
     this.cached = {transcript: [...transcript], cuts: cuts && [...cuts], prediction, evaluated};
     return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
+  }
+
+  /** Ids beyond the served model's vocabulary (where known) are a broken reply. */
+  private checkReply(parsed: ParsedLogprobs): void {
+    const bound = this.link.serverVocabSize;
+    if (bound !== undefined && (parsed.token >= bound || !parsed.top.every((t) => t.id < bound))) {
+      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${bound}`);
+    }
+  }
+
+  /**
+   * The server's argmax is a padding row the small model lacks: take the best shared id of its
+   * top-K, as the local backend does (LocalModel.sharedToken); when none of them is shared, ask
+   * again for as many as there are padding rows plus one (a server whose size is unknown is
+   * assumed padded by at most MAX_VOCAB_SIZE_DIFFERENCE). The other features stay the server's.
+   */
+  private async sharedToken(prediction: Prediction, parsed: ParsedLogprobs, ask: (top: number) => Promise<CallResult>): Promise<Prediction> {
+    const byLogprob = (list: readonly {id: Token; logprob: number}[]) => [...list].sort((a, b) => b.logprob - a.logprob);
+    let best = byLogprob(parsed.top).find((t) => t.id < this.link.vocabLimit);
+    if (!best) {
+      const rows = this.link.serverVocabSize ?? this.link.vocabLimit + MAX_VOCAB_SIZE_DIFFERENCE;
+      const top = Math.max(this.link.topK + 1, rows - this.link.vocabLimit + 1);
+      const more = (await ask(top)).parsed;
+      this.checkReply(more);
+      best = byLogprob(more.top).find((t) => t.id < this.link.vocabLimit);
+      if (!best) {
+        const url = this.link.http.base.href;
+        throw new RemoteError("malformed", url, `${url}: none of the ${more.top.length} most likely tokens it answered is below the shared vocabulary of ${this.link.vocabLimit} ids (asked for ${top})`);
+      }
+    }
+    return {...prediction, token: best.id, padded: true};
   }
 
   private check(transcript: readonly Token[]): void {
@@ -124,13 +162,13 @@ export class RemoteModel implements TokenModel {
    * exact sweep's batch history) it sends `keep` = the last batch the schedules share and the
    * batch sizes after it, so the server reproduces the schedule and its numbers.
    */
-  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[]): Promise<CallResult> {
+  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[], top?: number): Promise<CallResult> {
     const held = this.serverTokens.slice(0, this.batchEnds.at(-1) ?? 0);
     const plan = planEvaluation(held, this.batchEnds, transcript, cuts);
     const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
     const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
     const next = (keep: number, batches?: readonly number[]) =>
-      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches), wire, SESSION_BINARY_TYPE);
+      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches, top), wire, SESSION_BINARY_TYPE);
     let ex =
       !cuts || plan.evaluate.length === 0
         ? await next(commonPrefixLength(this.serverTokens, transcript))
@@ -150,9 +188,10 @@ export class RemoteModel implements TokenModel {
     };
   }
 
-  private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+  private async statelessCall(transcript: readonly Token[], wire: WireUse, top?: number): Promise<CallResult> {
     const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
-    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
+    const request = top === undefined ? this.link.request : {...this.link.request, topK: top};
+    const ex = await this.post(protocol.path, protocol.body(transcript, request), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));
     if (typeof reply === "string") {

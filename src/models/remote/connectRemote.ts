@@ -121,11 +121,14 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
     let info: ModelInfo;
     let topK = options.topK ?? 10;
     let model = options.model;
+    /** The served model's row count, where the server says it (tlr serve, llama-server). */
+    let serverVocabSize: number | undefined;
     const root = await get("/");
     if (root.status === 200 && TlrHealth.safeParse(tryJson(root.text)).success) {
       server = "tlr";
       const served = replyData(await get("/info"), http.urlOf("/info"), TlrInfo);
       info = {source: url, ...served.model, eog: served.model.eog ?? smallEog(options, served.model.eos)};
+      serverVocabSize = served.model.vocabSize;
       topK = options.topK ?? served.topK;
     } else {
       const props = await get("/props");
@@ -135,7 +138,8 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
       const first = listed.status === 404 && options.model ? undefined : replyData(listed, http.urlOf("/v1/models"), ModelList).data[0];
       model ??= first?.id;
       server = llama?.success ? "llama.cpp" : first?.owned_by === "vllm" ? "vllm" : first?.owned_by === "sglang" || (await isSglang(get)) ? "sglang" : "openai";
-      const vocabSize = first?.meta?.n_vocab ?? options.vocabulary?.tokens.length;
+      serverVocabSize = first?.meta?.n_vocab;
+      const vocabSize = serverVocabSize ?? options.vocabulary?.tokens.length;
       const contextSize = llama?.success ? llama.data.default_generation_settings.n_ctx : (first?.max_model_len ?? undefined);
       if (vocabSize === undefined) warnings.push(`${url} does not say its vocabulary size; ids are not range-checked before sending`);
       if (contextSize === undefined) warnings.push(`${url} does not say its context size; a transcript that overflows it fails at the server`);
@@ -160,7 +164,10 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
       else warnings.push(...vocabulary.warnings);
     }
 
-    const link: RemoteLink = {http, protocol, info, topK, retry, limit: pLimit(options.maxInFlight ?? 8), request: {topK, model, tokenizer: options.tokenizer}};
+    // Ids at or above the shared vocabulary are padding rows the small model lacks (see RemoteModel.next).
+    const smallSize = options.vocabulary?.tokens.length;
+    const vocabLimit = Math.min(smallSize ?? Number.MAX_SAFE_INTEGER, serverVocabSize ?? Number.MAX_SAFE_INTEGER);
+    const link: RemoteLink = {http, protocol, info, topK, retry, limit: pLimit(options.maxInFlight ?? 8), request: {topK, model, tokenizer: options.tokenizer}, vocabLimit, serverVocabSize};
     return {
       url,
       server,
