@@ -35,6 +35,7 @@ export {RemoteModel, REMOTE_PROTOCOLS, type RemoteProtocol} from "./models/remot
 export {RemoteError, isRemoteError, type RemoteErrorKind} from "./models/remote/RemoteError.ts";
 export {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./models/remote/retry.ts";
 export {predictionFromLogprobs, type ParsedLogprobs} from "./models/remote/logprobs.ts";
+export {openaiIdsProtocol, protocolByteModel, sglangByteModel} from "./models/remote/protocolByteModel.ts";
 export {SGLANG_GENERATE, SglangGenerateReply, sglangRequest, type SglangGenerateRequest} from "./models/remote/sglangProtocol.ts";
 export {bytesByProtocol, paperTextProtocol, statelessIdsProtocol, WIRE_PROTOCOLS, type ProtocolBytes} from "./models/remote/wireProtocols.ts";
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";

@@ -155,6 +155,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
       maxTokens: flags.maxTokens,
       stop: {strings: flags.stop, tokens: flags.stopToken},
       network,
+      protocol: "backend" in pair ? pair.backend.byteModel : undefined, // simulated bytes of the protocol in use
       sharedVocabSize: pair.vocabulary.sharedSize,
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
     });

@@ -183,6 +183,7 @@ async function runQuestion(
         maxTokens: config.maxTokens,
         stop: stopRules(config, dataset),
         network: config.network,
+        protocol: pair.byteModel,
         key: example.id,
         sharedVocabSize: pair.sharedVocabSize,
         memo,

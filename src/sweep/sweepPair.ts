@@ -1,3 +1,4 @@
+import {SESSION_PROTOCOL, type WireProtocol} from "../decoding/network.ts";
 import {loadPair} from "../models/pair.ts";
 import {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "../models/promptEncoder.ts";
 import type {LocalModel} from "../models/LocalModel.ts";
@@ -17,6 +18,8 @@ export interface SweepPair {
   tokenizer: Tokenizer;
   /** Task prompt text → the ids both models start from (plain, or in the chat template). */
   encoder: PromptEncoder;
+  /** How routed tokens are counted in bytes: the protocol the large model is really asked with (session for a local one). */
+  byteModel: WireProtocol;
   sharedVocabSize: number;
   /** `count` workers: the first uses the loaded models, the others forks (local) or new sessions (remote). */
   workers(count: number): Promise<Worker[]>;
@@ -52,6 +55,7 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
     return {
       tokenizer: pair.small.tokenizer,
       encoder,
+      byteModel: pair.backend.byteModel,
       sharedVocabSize: pair.vocabulary.sharedSize,
       workers: async (count) => {
         for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: pair.backend.createModel()});
@@ -76,6 +80,7 @@ export async function openSweepPair(plan: PairPlan, options: {topK: number; hidd
   return {
     tokenizer: pair.small.tokenizer,
     encoder,
+    byteModel: SESSION_PROTOCOL, // a local large model: counted as tlr serve's sessions would carry it
     sharedVocabSize: pair.vocabulary.sharedSize,
     workers: async (count) => {
       for (let i = 1; i < count; i++) extra.push({small: await pair.small.fork(), large: await pair.large.fork()});

@@ -3,7 +3,9 @@ import {z} from "zod";
 import {TlrError} from "../../util/errors.ts";
 import type {ModelInfo, Tokenizer} from "../TokenModel.ts";
 import type {VocabularyCheck, VocabularyInfo} from "../vocabulary.ts";
+import type {WireProtocol} from "../../decoding/network.ts";
 import {HttpClient} from "./HttpClient.ts";
+import {protocolByteModel} from "./protocolByteModel.ts";
 import {replyData, replyJson, tryJson} from "./replies.ts";
 import {REMOTE_PROTOCOLS, RemoteModel, type RemoteLink, type RemoteProtocol} from "./RemoteModel.ts";
 import {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./retry.ts";
@@ -46,6 +48,8 @@ export interface RemoteBackend {
   /** Things the user should know (an unchecked vocabulary, an unknown context size). */
   warnings: string[];
   createModel(): RemoteModel;
+  /** The byte model of the protocol in use (decode's `protocol`): simulated bytes are those of these requests. */
+  byteModel: WireProtocol;
   /**
    * The served model's chat template where the server shows it (tlr serve's /vocabulary,
    * llama-server's /props): null when the model has none, undefined when the server does not say.
@@ -176,6 +180,7 @@ export async function connectRemote(options: RemoteOptions): Promise<RemoteBacke
       vocabulary,
       warnings,
       createModel: () => new RemoteModel(link),
+      byteModel: protocolByteModel(protocol, link.request),
       chatTemplate: async () => {
         if (server !== "tlr" && server !== "llama.cpp") return undefined;
         const path = server === "tlr" ? "/vocabulary" : "/props";
