@@ -3,6 +3,7 @@ import {physicalCores} from "../util/cpu.ts";
 import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
 import {featuresFromLogits} from "./features.ts";
 import {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./hiddenState.ts";
+import {installTopLogits, TOP_LOGITS_REQUEST, type TopLogitsHandle} from "./topLogits.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
@@ -22,17 +23,15 @@ export interface LocalModelOptions {
   topK?: number;
   /**
    * "top-k" (default) estimates the entropy from the top K (see `Prediction.entropyExact`);
-   * "exact" sums it over the whole vocabulary, which costs a full logits copy per step (16% of a
-   * step for a 260K-parameter model with 512 tokens, ~50 ms per step at a 152k vocabulary).
+   * "exact" sums it (and Z) over the whole vocabulary in float64, which needs every logit copied
+   * out of the native side, sorted there (models/topLogits.ts; bench/qwen-shape.ts measures it).
    */
   entropy?: "exact" | "top-k";
   /**
-   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. Any top-K makes
-   * node-llama-cpp sort the whole vocabulary each step: ~1 µs per token of vocabulary, 10 ms at
-   * 152k (+78% of a step of an 81M-parameter model, bench/features.ts). "max-prob": only the
-   * greedy token and its exact probability (no sort: +5%; it agrees with "full" to ~1e-5, the
-   * native float32 sum running in another order); `top` holds just the greedy token and margin
-   * and entropy are NaN. For latency-faithful runs of routers that read only max-prob.
+   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. The top K
+   * come from llama.cpp's partial top-k selection, not from node-llama-cpp's sort of the whole
+   * vocabulary (models/topLogits.ts). "max-prob": only the greedy token and its exact
+   * probability; `top` holds just the greedy token and margin and entropy are NaN.
    */
   features?: "full" | "max-prob";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
@@ -93,6 +92,8 @@ export class LocalModel implements TokenModel {
   private readonly generateNext: object;
   /** Ids at or above this are never the greedy token (`LocalModelOptions.vocabLimit`). */
   private vocabLimit: number;
+  /** The top-K path on this model's context (none for "max-prob"). */
+  private readonly topLogits: TopLogitsHandle | undefined;
   /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
   readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
@@ -124,12 +125,9 @@ export class LocalModel implements TokenModel {
     this.vocabLimit = checkedVocabLimit(options.vocabLimit, vocabSize, options.role ?? "model");
     this.exactEntropy = options.entropy === "exact";
     this.lean = options.features === "max-prob";
-    this.generateNext = this.lean ? LEAN_REQUEST : {
-      token: true,
-      totalLogitWeight: true,
-      logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}},
-    } as const;
     const role = options.role ?? "model";
+    this.generateNext = this.lean ? LEAN_REQUEST : TOP_LOGITS_REQUEST;
+    this.topLogits = this.lean ? undefined : installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role);
     this.sequence = context.getSequence({
       contextShift: {
         strategy: () => {
@@ -202,7 +200,11 @@ export class LocalModel implements TokenModel {
         const batchStart = this.held.length;
         const next = await this.evaluateBatch(transcript.slice(batchStart, end), this.generateNext);
         if (!this.lean && !next.logits) throw new Error("node-llama-cpp returned no next-token logits");
-        let prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
+        let prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, false);
+        if (this.exactEntropy && !this.lean) {
+          prediction.entropy = this.topLogits!.last.entropy;
+          prediction.entropyExact = true;
+        }
         if (prediction.token >= this.vocabLimit) prediction = await this.sharedToken(prediction, next, batchStart);
         // Read at once: the next evaluation on this context overwrites it.
         if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
@@ -319,6 +321,7 @@ export class LocalModel implements TokenModel {
   }
 
   async dispose(): Promise<void> {
+    this.topLogits?.dispose();
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
   }
