@@ -1,6 +1,7 @@
 import {TlrError} from "../util/errors.ts";
 import {loadChatTemplate, type ChatTemplate} from "./chatTemplate.ts";
-import {encodePrompt, type Token, type Tokenizer} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import {encodePrompt, type Tokenizer} from "../core/Tokenizer.ts";
 import {readVocabulary} from "./vocabulary.ts";
 
 /** Wrap prompts in the small model's chat template (`"chat"` in configs, `tlr generate --chat`). */

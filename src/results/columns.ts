@@ -5,11 +5,34 @@ export type ColumnType = "utf8" | "utf8?" | "f64" | "f64?" | "i32" | "i32?" | "i
 
 /** One column: its Arrow name (snake_case), type, meaning, and how to read it off a row. */
 export interface Column<R> {
-  name: string;
-  key: keyof R & string;
-  type: ColumnType;
-  doc: string;
+  readonly name: string;
+  readonly key: keyof R & string;
+  readonly type: ColumnType;
+  readonly doc: string;
 }
+
+/** The JavaScript value a column type holds (i64 as a number: counts of bytes stay far below 2^53). */
+export type ColumnValue<T extends ColumnType> = T extends "utf8"
+  ? string
+  : T extends "utf8?"
+    ? string | null
+    : T extends "f64" | "i32" | "i64"
+      ? number
+      : T extends "f64?" | "i32?"
+        ? number | null
+        : T extends "bool"
+          ? boolean
+          : T extends "bool?"
+            ? boolean | null
+            : number[];
+
+/**
+ * The row type a column table describes: one field per column, named by its `key`, typed by its
+ * `type`. Declared `as const`, a table is then the one place a results row's fields are written.
+ */
+export type RowOf<C extends readonly {readonly key: string; readonly type: ColumnType}[]> = {
+  -readonly [K in C[number] as K["key"]]: ColumnValue<K["type"]>;
+};
 
 function arrowType(t: ColumnType): DataType {
   switch (t.replace("?", "")) {

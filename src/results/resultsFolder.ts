@@ -4,6 +4,7 @@ import {RecordBatch, Schema, Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
 import {checkArrowFile, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
+import {READABLE_SCHEMA_VERSIONS, readRunRows, readTokenRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
 /** Provenance stored in every results file's schema metadata (values are JSON). */
@@ -53,8 +54,8 @@ export function parseMetadata(map: Map<string, string>, file: string): ResultsMe
     out[k] = k === "schemaVersion" || k === "created" ? v : JSON.parse(v);
   }
   const meta = out as unknown as ResultsMetadata;
-  if (meta.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new TlrError(`${file} uses results schema ${meta.schemaVersion}; this tlr reads schema ${RESULTS_SCHEMA_VERSION}`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(meta.schemaVersion)) {
+    throw new TlrError(`${file} uses results schema ${meta.schemaVersion}; this tlr reads schemas ${READABLE_SCHEMA_VERSIONS.join(", ")} (it writes ${RESULTS_SCHEMA_VERSION})`);
   }
   return meta;
 }
@@ -117,8 +118,8 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
   return {
     dir,
     metadata: parseMetadata(summary.schema.metadata, summaryFile),
-    summary: asTlr(() => readTable(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
-    questions: asTlr(() => readTable(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
-    tokens: tokens ? asTlr(() => readTable(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
+    summary: asTlr(() => readRunRows(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
+    questions: asTlr(() => readRunRows(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
+    tokens: tokens ? asTlr(() => readTokenRows(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
   };
 }

@@ -1,6 +1,8 @@
 import {decode, type StopRules} from "../decoding/decode.ts";
 import type {Example} from "../data/types.ts";
-import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
+import type {TokenModel} from "../models/TokenModel.ts";
 import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import type {Task} from "../tasks/Task.ts";

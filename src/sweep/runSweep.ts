@@ -1,25 +1,22 @@
-import {existsSync, mkdirSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
 import pLimit from "p-limit";
 import {subset} from "../data/subset.ts";
 import {PredictionMemo} from "../decoding/memo.ts";
 import type {StopRules} from "../decoding/decode.ts";
 import {sweepTree} from "../decoding/tree.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
 import {createRouter} from "../routing/routers.ts";
+import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
-import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
-import {readFinished, questionKey} from "./finished.ts";
-import {writePart} from "./parts.ts";
-import type {DatasetPlan, SweepPlan} from "./plan.ts";
-import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
-import {errorRow, runRows} from "./rows.ts";
-import {inShard, type Shard} from "./shard.ts";
+import {ResultsStore} from "../results/ResultsStore.ts";
+import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
+import {openPair, type OpenedPair, type Worker} from "../models/openPair.ts";
+import {errorRow, runRows} from "./runRows.ts";
+import {inShard} from "./shard.ts";
+import type {Shard, SweepState} from "../results/sweepState.ts";
 
 export interface SweepProgress {
   pair: string;
@@ -79,14 +76,14 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   const {config} = plan;
   const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
   const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
-  claimFolder(out, plan, options.shard);
-  const done = new Set(readFinished(out, {tokens: false}).questions.map(questionKey));
+  const store = ResultsStore.claim(out, sweepState(plan, options.shard));
+  const done = store.finished();
 
   const todo = plan.pairs.map((pair) =>
-    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(`${pair.name}|${d.name}|${i}`))),
+    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(pair.name, d.name, i))),
   );
   const total = todo.flat(2).length;
-  const resumed = done.size;
+  const resumed = done.count;
   if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
   const start = performance.now();
   let finished = 0;
@@ -94,7 +91,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features, chat: config.chat}, (w) => options.onInfo?.(`warning: ${w}`));
+    const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), chat: config.chat, onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();
@@ -103,11 +100,11 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
         if (pending.length === 0) continue;
         const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
         for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
-        const partMeta = new Map([["tlr.part", JSON.stringify({code: codeVersion(), machine: machineInfo(), shard: options.shard ?? null, models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}})]]);
+        const provenance = {models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}};
         const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
         const flush = () => {
           if (buffer.count === 0) return;
-          writePart(out, `p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens, metadata: partMeta});
+          store.writePart(`p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens}, provenance);
           Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
         };
         const limit = pLimit(workers.length);
@@ -142,13 +139,13 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     }
   }
 
-  const summary = await consolidate(out);
+  const summary = await store.consolidate();
   return {out, summary, ran: finished, resumed};
 }
 
 async function runQuestion(
   worker: Worker,
-  pair: SweepPair,
+  pair: OpenedPair,
   dataset: DatasetPlan,
   pairName: string,
   routers: RunnableRouter[],
@@ -165,6 +162,7 @@ async function runQuestion(
     pair: pairName,
     router: r.name,
     routerKind: r.router.kind,
+    routerRole: roleOfKind(r.router.kind),
     threshold: r.thresholds[i]!,
     target: r.targets[i] ?? null,
   });
@@ -208,10 +206,10 @@ function stopRules(config: SweepPlan["config"], dataset: DatasetPlan): StopRules
 }
 
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
+async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
+    {name: "small-only", router: createRouter("always-small"), thresholds: [fixedThreshold("always-small")!], targets: [null]},
+    {name: "large-only", router: createRouter("always-large"), thresholds: [fixedThreshold("always-large")!], targets: [null]},
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
@@ -243,11 +241,9 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Sweep
   return {routers, calibration};
 }
 
-/** A results folder belongs to one config (and shard): refuse to mix runs. */
-function claimFolder(out: string, plan: SweepPlan, shard: Shard | undefined): void {
-  mkdirSync(out, {recursive: true});
-  const file = join(out, "sweep.json");
-  const state: SweepState = {
+/** What DIR/sweep.json records of a planned sweep. */
+function sweepState(plan: SweepPlan, shard: Shard | undefined): SweepState {
+  return {
     configHash: plan.configHash,
     configFile: plan.configFile,
     shard: shard ?? null,
@@ -255,15 +251,4 @@ function claimFolder(out: string, plan: SweepPlan, shard: Shard | undefined): vo
     pairs: plan.pairs.map((p) => p.name),
     datasets: plan.datasets.map((d) => ({name: d.name, split: d.split, task: d.task.name, questions: d.examples.length, provenance: d.provenance})),
   };
-  if (existsSync(file)) {
-    const old = readSweepState(out);
-    if (old.configHash !== plan.configHash) {
-      throw new TlrError(`${out} holds a sweep of another config (${old.configFile}); use another --out or delete the folder`);
-    }
-    if (JSON.stringify(old.shard) !== JSON.stringify(state.shard)) {
-      throw new TlrError(`${out} holds shard ${old.shard ? `${old.shard.index}/${old.shard.count}` : "(none)"} of this sweep, not ${shard ? `${shard.index}/${shard.count}` : "the whole"}; use another --out`);
-    }
-    return;
-  }
-  writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
 }

@@ -1,8 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {chatPromptEncoder, loadChatTemplate, loadTokenizer, QWEN25_IDS, readVocabulary, TlrError, type Tokenizer} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {qwenTiny} from "../helpers.ts";
-import {qwenLargeWithBareChatml} from "../qwen.ts";
+import {tlr} from "../support/run.ts";
+import {qwenTiny} from "../support/helpers.ts";
+import {qwenLargeWithBareChatml} from "../support/qwen.ts";
 
 /*
  * Instruct models are trained on their chat template: `"chat"` in configs and `tlr generate

@@ -1,9 +1,9 @@
 import {getLlama, LlamaLogLevel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, createRouter, decode, encodePrompt, loadPair, QWEN25_IDS, readVocabulary, type ModelPair} from "../../src/index.ts";
-import {qwenTiny} from "../helpers.ts";
-import {qwenSmallPrefersEndOfText} from "../qwen.ts";
-import {spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
+import {qwenTiny} from "../support/helpers.ts";
+import {qwenSmallPrefersEndOfText} from "../support/qwen.ts";
+import {spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 /*
  * Generation ends where llama.cpp ends it: at any end-of-generation id of the model

@@ -13,9 +13,9 @@ import {
   type RemoteProtocol,
   type TokenModel,
 } from "../../src/index.ts";
-import {qwenTiny} from "../helpers.ts";
-import {PADDING_ROW, qwenLargePrefersPadding} from "../qwen.ts";
-import {spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
+import {qwenTiny} from "../support/helpers.ts";
+import {PADDING_ROW, qwenLargePrefersPadding} from "../support/qwen.ts";
+import {spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 /*
  * Qwen2.5-32B has 152,064 output rows, Qwen2.5-0.5B 151,936: the large model may rank a padding

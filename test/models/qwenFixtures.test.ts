@@ -3,18 +3,12 @@ import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, type Llama, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  cachedSyntheticGguf,
-  checkVocabularies,
-  loadChatTemplate,
-  QWEN25_ADDED_TOKENS,
-  qwenFixtureRecipe,
-  writeSyntheticGguf,
-  type SyntheticModelRecipe,
-  type TensorType,
-} from "../../src/index.ts";
-import {qwenTiny, vocab} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
+import {cachedSyntheticGguf, checkVocabularies, loadChatTemplate, writeSyntheticGguf, type SyntheticModelRecipe} from "../../src/index.ts";
+import {QWEN25_ADDED_TOKENS} from "../../src/models/fixtures/qwen25Tokenizer.ts";
+import {qwenFixtureRecipe} from "../../src/models/fixtures/qwenFixtures.ts";
+import type {TensorType} from "../../src/models/fixtures/tensorEncoding.ts";
+import {qwenTiny, vocab} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 let pair: {small: string; large: string};
 let llama: Llama;

@@ -1,7 +1,8 @@
 import {getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {installTopLogits, LocalModel, TOP_LOGITS_REQUEST, type Prediction, type Token} from "../../src/index.ts";
-import {qwenTiny} from "../helpers.ts";
+import {LocalModel, type Prediction, type Token} from "../../src/index.ts";
+import {installTopLogits, TOP_LOGITS_REQUEST} from "../../src/models/topLogits.ts";
+import {qwenTiny} from "../support/helpers.ts";
 
 /*
  * `features: "full"` through models/topLogits.ts (llama.cpp's partial top-k, no vocabulary sort)

@@ -12,8 +12,8 @@ import {
   type RemoteProtocol,
   type TokenModel,
 } from "../../src/index.ts";
-import {tiny} from "../helpers.ts";
-import {spawnLlamaServer, type ServerProcess} from "../server/spawn.ts";
+import {tiny} from "../support/helpers.ts";
+import {spawnLlamaServer, type ServerProcess} from "../support/spawn.ts";
 import {startSglangStandIn, startVllmStandIn, type StandIn} from "./standIns.ts";
 
 /*

@@ -3,34 +3,17 @@ import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
 import {MAX_VOCAB_SIZE_DIFFERENCE} from "../vocabulary.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
-import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import type {ModelInfo, NextOptions, NextResult, TokenModel, WireUse} from "../TokenModel.ts";
+import type {Prediction, Token} from "../../core/Prediction.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
-import {predictionFromLogprobs, TEXT_TOKENS_REASON, type ParsedLogprobs} from "./logprobs.ts";
+import {predictionFromLogprobs, TEXT_TOKENS_REASON, type ParsedLogprobs} from "../../wire/logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
-import {encodeSessionRequest, SESSION_BINARY_TYPE} from "./sessionBinary.ts";
-import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "./sessionWire.ts";
-import {SGLANG_GENERATE} from "./sglangProtocol.ts";
-import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
-
-/**
- * How a client talks to the server:
- *   session      tlr serve's incremental sessions: only the ids the server has not seen
- *   llama        llama-server's native POST /completion, token-id prompts
- *   openai       POST /v1/completions, token-id prompts (llama-server, vLLM, SGLang, tlr serve)
- *   openai-text  POST /v1/completions with the whole decoded text (the paper's demo; lossy)
- *   sglang       SGLang's native POST /generate, token-id prompts (`input_ids`)
- */
-export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text" | "sglang";
-export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text", "sglang"];
-
-const STATELESS: Record<Exclude<RemoteProtocol, "session">, StatelessProtocol> = {
-  llama: LLAMA_COMPLETION,
-  openai: OPENAI_COMPLETIONS,
-  "openai-text": OPENAI_TEXT,
-  sglang: SGLANG_GENERATE,
-};
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../wire/sessionBinary.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "../../wire/sessionWire.ts";
+import {STATELESS_PROTOCOLS, type RemoteProtocol} from "../../wire/RemoteProtocol.ts";
+import type {RequestContext} from "../../wire/statelessProtocols.ts";
 
 /** What the models of one connection share (see `connectRemote`). */
 export interface RemoteLink {
@@ -189,7 +172,7 @@ export class RemoteModel implements TokenModel {
   }
 
   private async statelessCall(transcript: readonly Token[], wire: WireUse, top?: number): Promise<CallResult> {
-    const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
+    const protocol = STATELESS_PROTOCOLS[this.link.protocol as Exclude<RemoteProtocol, "session">];
     const request = top === undefined ? this.link.request : {...this.link.request, topK: top};
     const ex = await this.post(protocol.path, protocol.body(transcript, request), wire);
     const url = this.link.http.base.href;
