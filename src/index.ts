@@ -104,6 +104,15 @@ export {cachedSyntheticGguf, fixtureCacheDir, type CachedFixture} from "./models
 export {QWEN25_IDS} from "./models/fixtures/qwen25Tokenizer.ts";
 export {QWEN25_ROWS, QWEN_FIXTURES, qwenFixture, qwenFixturePair, type QwenFixtureName, type QwenFixtureOptions} from "./models/fixtures/qwenFixtures.ts";
 
+// report and demo: the question browser of the HTML report; tlr demo, a live page on a pair.
+export {questionBrowserData} from "./report/browserData.ts";
+export type {BrowserData, BrowserOutcome, BrowserQuestion, BrowserRun} from "./report/browserTypes.ts";
+export {firstDifference} from "./report/firstDifference.ts";
+export {TokenMarker, type MarkSink} from "./decoding/markTokens.ts";
+export {DEFAULT_POLICY, parsePolicy, POLICY_KINDS, policyName, usesRouter, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
+export {startDemo, type DemoOptions, type DemoServer} from "./demo/startDemo.ts";
+export type {DemoEvents, DemoInfo, DemoRequest} from "./demo/demoTypes.ts";
+
 // server: the large model behind HTTP.
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";
 

@@ -14,6 +14,7 @@ import {routerCommand} from "./router.ts";
 import {modelsCommand} from "./models.ts";
 import {table1Command} from "./table1.ts";
 import {compareCommand} from "./compare.ts";
+import {demoCommand} from "./demo.ts";
 
 /** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
 export const EXIT_USAGE = 2;
@@ -31,7 +32,7 @@ export function buildProgram(io: CliIO): Command {
     command.exitOverride().configureOutput(output(io));
     command.commands.forEach(configure);
   };
-  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), plotCommand(io), reportCommand(io), serveCommand(io), routerCommand(io), modelsCommand(io), table1Command(io), compareCommand(io)]) {
+  for (const command of [generateCommand(io), dataCommand(io), sweepCommand(io), summaryCommand(io), mergeCommand(io), plotCommand(io), reportCommand(io), serveCommand(io), routerCommand(io), modelsCommand(io), table1Command(io), compareCommand(io), demoCommand(io)]) {
     configure(command);
     program.addCommand(command);
   }

@@ -3,7 +3,7 @@ import {physicalCores} from "../util/cpu.ts";
 import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
 import {featuresFromLogits} from "../core/featuresFromLogits.ts";
 import {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./hiddenState.ts";
-import {installTopLogits, TOP_LOGITS_REQUEST, type TopLogitsHandle} from "./topLogits.ts";
+import {installTopLogits, TOP_LOGITS_MIN_VOCABULARY, TOP_LOGITS_REQUEST, type TopLogitsHandle} from "./topLogits.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
@@ -30,9 +30,9 @@ export interface LocalModelOptions {
    */
   entropy?: "exact" | "top-k";
   /**
-   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. The top K
-   * come from llama.cpp's partial top-k selection, not from node-llama-cpp's sort of the whole
-   * vocabulary (models/topLogits.ts). "max-prob": only the greedy token and its exact
+   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. From 8,192
+   * ids up the top K come from llama.cpp's partial top-k selection, not from node-llama-cpp's
+   * sort of the whole vocabulary (models/topLogits.ts, `topKPath`). "max-prob": only the greedy token and its exact
    * probability; `top` holds just the greedy token and margin and entropy are NaN.
    */
   features?: "full" | "max-prob";
@@ -94,8 +94,10 @@ export class LocalModel implements TokenModel {
   private readonly generateNext: object;
   /** Ids at or above this are never the greedy token (`LocalModelOptions.vocabLimit`). */
   private vocabLimit: number;
-  /** The top-K path on this model's context (none for "max-prob"). */
+  /** The partial top-K path on this model's context (vocabularies of TOP_LOGITS_MIN_VOCABULARY ids and more, "full" features). */
   private readonly topLogits: TopLogitsHandle | undefined;
+  /** How "full" features get their top K: "partial" (llama.cpp's top-k, models/topLogits.ts), "sort" (node-llama-cpp's sort; small vocabularies), or "none" (max-prob). */
+  readonly topKPath: "partial" | "sort" | "none";
   /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
   readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
@@ -128,8 +130,12 @@ export class LocalModel implements TokenModel {
     this.exactEntropy = options.entropy === "exact";
     this.lean = options.features === "max-prob";
     const role = options.role ?? "model";
-    this.generateNext = this.lean ? LEAN_REQUEST : TOP_LOGITS_REQUEST;
-    this.topLogits = this.lean ? undefined : installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role);
+    this.topKPath = this.lean ? "none" : vocabSize >= TOP_LOGITS_MIN_VOCABULARY ? "partial" : "sort";
+    this.generateNext =
+      this.topKPath === "none" ? LEAN_REQUEST
+      : this.topKPath === "partial" ? TOP_LOGITS_REQUEST
+      : {token: true, totalLogitWeight: true, logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}}};
+    this.topLogits = this.topKPath === "partial" ? installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role) : undefined;
     this.sequence = context.getSequence({
       contextShift: {
         strategy: () => {
@@ -202,8 +208,10 @@ export class LocalModel implements TokenModel {
         const batchStart = this.held.length;
         const next = await this.evaluateBatch(transcript.slice(batchStart, end), this.generateNext);
         if (!this.lean && !next.logits) throw new Error("node-llama-cpp returned no next-token logits");
-        let prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, false);
-        if (this.exactEntropy && !this.lean) {
+        let prediction = this.lean
+          ? maxProbOnly(next.token, next.totalLogitWeight)
+          : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy && !this.topLogits);
+        if (this.exactEntropy && this.topLogits) {
           prediction.entropy = this.topLogits!.last.entropy;
           prediction.entropyExact = true;
         }

@@ -30,6 +30,14 @@ import type {Token} from "../core/Prediction.ts";
  * never made, and Z is then the exact float64 sum.
  */
 
+/**
+ * Below this many vocabulary entries node-llama-cpp's sort is cheaper than the second native
+ * call: on the toy model (354 ids) the two-call path cost +0.13 ms of CPU a step (0.59 vs 0.46
+ * ms), while the sort costs ~66 ns per id (~10 ms at 152k; bench/features.ts). LocalModel takes
+ * the partial path from here up.
+ */
+export const TOP_LOGITS_MIN_VOCABULARY = 8192;
+
 /** The filter-token array that marks a request as ours (compared by identity). */
 export const TOP_LOGITS_MARKER: readonly Token[] = Object.freeze([]) as readonly Token[];
 

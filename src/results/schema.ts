@@ -14,7 +14,7 @@ import type {ColumnType, RowOf} from "./columns.ts";
  */
 export const RESULTS_SCHEMA_VERSION = "3";
 
-type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string}[];
+type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string; readonly optional?: boolean}[];
 
 /** Which run a row belongs to: dataset × pair × router × threshold (the first columns of summary and question rows). */
 const RUN_KEY_COLUMNS = [
@@ -38,6 +38,7 @@ export const QUESTION_COLUMNS = [
   ...RUN_KEY_COLUMNS,
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
+  {name: "prompt", key: "prompt", type: "utf8?", doc: "the prompt text as the task formatted it (null in files written before tlr recorded it)", optional: true},
   {name: "prompt_tokens", key: "promptTokens", type: "i32", doc: "prompt length in tokens (BOS included)"},
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},

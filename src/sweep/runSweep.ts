@@ -154,7 +154,8 @@ async function runQuestion(
 ): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
   const example = dataset.examples[q]!;
   const tokenizer = pair.tokenizer;
-  const prompt = pair.encoder.encode(dataset.task.prompt(example));
+  const promptText = dataset.task.prompt(example);
+  const prompt = pair.encoder.encode(promptText);
   const keyOf = (r: RunnableRouter, i: number): RunKey => ({
     dataset: dataset.name,
     split: dataset.split,
@@ -195,7 +196,7 @@ async function runQuestion(
   } catch (error) {
     if (!isRecordable(error)) throw error;
     const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
+    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, {text: promptText, tokens: prompt.length}, message))), tokens: []};
   }
   return {questions, tokens};
 }

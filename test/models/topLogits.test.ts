@@ -2,7 +2,7 @@ import {getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel,
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {LocalModel, type Prediction, type Token} from "../../src/index.ts";
 import {installTopLogits, TOP_LOGITS_REQUEST} from "../../src/models/topLogits.ts";
-import {qwenTiny} from "../support/helpers.ts";
+import {qwenTiny, toy} from "../support/helpers.ts";
 
 /*
  * `features: "full"` through models/topLogits.ts (llama.cpp's partial top-k, no vocabulary sort)
@@ -14,7 +14,7 @@ import {qwenTiny} from "../support/helpers.ts";
  * match a float64 sum over node-llama-cpp's full logits Map to 1e-12.
  */
 const K = 10;
-const STEPS = 8;
+const STEPS = 6;
 const PROMPT = "Question: What is the capital of France?\nAnswer:";
 
 let path: string;
@@ -61,6 +61,7 @@ async function ourSteps(entropy: "top-k" | "exact", prompt: readonly Token[], st
   const local = await LocalModel.load({path, threads: 1, contextSize: 512, batchSize: 512, topK: K, features: "full", entropy, gpu: false});
   const out: Prediction[] = [];
   try {
+    expect(local.topKPath).toBe("partial");
     const transcript = [...prompt];
     for (let i = 0; i < steps; i++) {
       const {prediction} = await local.next(transcript);
@@ -121,6 +122,19 @@ describe("full features through llama.cpp's partial top-k (models/topLogits.ts)"
       expect(p.maxProb).toBeCloseTo(1 / s.z, 14);
       expect(p.top.map((t) => t.id)).toEqual(ref[i]!.logits.slice(0, K).map(([id]) => id));
       p.top.forEach((t, j) => expect(t.logprob).toBeCloseTo(ref[i]!.logits[j]![1] - s.max - Math.log(s.z), 12));
+    }
+  });
+
+  it("is taken from 8,192 ids up: the toy model's 354 keep node-llama-cpp's sort, max-prob needs neither", async () => {
+    const models = await Promise.all([
+      LocalModel.load({path: toy.small(), threads: 1, gpu: false}),
+      LocalModel.load({path: toy.small(), threads: 1, gpu: false, features: "max-prob"}),
+      LocalModel.load({path, threads: 1, contextSize: 256, gpu: false, features: "max-prob"}),
+    ]);
+    try {
+      expect(models.map((m) => m.topKPath)).toEqual(["sort", "none", "none"]);
+    } finally {
+      await Promise.all(models.map((m) => m.dispose()));
     }
   });
 

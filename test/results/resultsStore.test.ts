@@ -16,7 +16,7 @@ const state = (shard: SweepState["shard"] = null): SweepState => ({
 function question(i: number, router: string, correct: boolean): QuestionRow {
   return {
     dataset: "d", split: "test", task: "d:letter", pair: "p", router, routerKind: router === "small-only" ? "always-small" : "max-prob", routerRole: router === "small-only" ? "baseline-small" : "router",
-    threshold: router === "small-only" ? 0 : 0.5, target: null, questionIndex: i, questionId: `q${i}`, promptTokens: 3, generatedIds: [7], output: "A", extracted: "A",
+    threshold: router === "small-only" ? 0 : 0.5, target: null, questionIndex: i, questionId: `q${i}`, prompt: null, promptTokens: 3, generatedIds: [7], output: "A", extracted: "A",
     extractionRule: "r", gold: "A", correct, generated: 1, largeTokens: 0, uploadFraction: 0, largeCalls: 0, probes: 0, bytesUp: 0, bytesDown: 0, ttftMs: 1, tbtMs: 0,
     smallMs: 1, largeMs: 0, networkMs: 0, routerMs: 0, totalMs: 1, wallMs: 1, smallEvaluated: 3, largeEvaluated: 0, stopReason: "eos", error: null,
   };

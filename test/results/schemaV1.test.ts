@@ -10,7 +10,7 @@ import {tempDir} from "../support/tempDir.ts";
 function question(router: string, routerKind: string, threshold: number, correct: boolean, largeTokens: number): Omit<QuestionRow, "routerRole"> {
   return {
     dataset: "toy_arith", split: "eval", task: "toy_arith:toy", pair: "toy-arith", router, routerKind, threshold, target: null,
-    questionIndex: 0, questionId: "q0", promptTokens: 5, generatedIds: [1, 2, 3, 4], output: "x", extracted: "A", extractionRule: "r", gold: "A", correct,
+    questionIndex: 0, questionId: "q0", prompt: null, promptTokens: 5, generatedIds: [1, 2, 3, 4], output: "x", extracted: "A", extractionRule: "r", gold: "A", correct,
     generated: 4, largeTokens, uploadFraction: largeTokens / 4, largeCalls: largeTokens, probes: 0, bytesUp: 10 * largeTokens, bytesDown: 0,
     ttftMs: 1, tbtMs: 1, smallMs: 4, largeMs: largeTokens, networkMs: 170 * largeTokens, routerMs: 0, totalMs: 4 + 171 * largeTokens, wallMs: 4,
     smallEvaluated: 8, largeEvaluated: largeTokens, stopReason: "eos", error: null,
