@@ -3,7 +3,7 @@ import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {buildTable, readTable} from "./columns.ts";
 import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
-import {readRunRows, readTokenRows} from "./readRunRows.ts";
+import {readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "./schema.ts";
 
 /**
@@ -49,7 +49,7 @@ export function readPart(dir: string, name: string, withTokens = true): Part {
   const tFile = join(dir, PARTS_DIR, `${name}.tokens.arrow`);
   return {
     questions: readRunRows(QUESTION_COLUMNS, q, qFile),
-    tokens: withTokens ? readTokenRows(TOKEN_COLUMNS, readArrowFile(tFile), tFile) : [],
+    tokens: withTokens ? readTable(TOKEN_COLUMNS, readArrowFile(tFile), tFile) : [],
     metadata: q.schema.metadata,
   };
 }

@@ -1,13 +1,10 @@
 import type {Table} from "apache-arrow";
 import type {RouterRole} from "../routing/routerKinds.ts";
 import {readTable, type Column} from "./columns.ts";
-import type {RunKey, TokenRow} from "./schema.ts";
+import type {RunKey} from "./schema.ts";
 
-/**
- * The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from
- * `router_kind`; "1" and "2" lack the tokens' `small_padded` / `large_padded` (no padded step then).
- */
-export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2", "3"];
+/** The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from `router_kind`. */
+export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2"];
 
 /**
  * The role a schema-1 row's router kind had. Schema 1 stored only the kind; these were its kinds
@@ -26,20 +23,5 @@ export function readRunRows<R extends RunKey>(columns: readonly Column<R>[], tab
   if (table.getChild("router_role")) return readTable(columns, table, file);
   const rows = readTable(columns.filter((c) => c.name !== "router_role"), table, file);
   for (const r of rows) r.routerRole = roleOfV1Kind(r.routerKind);
-  return rows;
-}
-
-/**
- * Token rows of a table; one from before schema 3 has no padding columns, and no step of it could
- * have been padded (a padding id ended such a run), so they read as false (null where the large
- * model was not asked).
- */
-export function readTokenRows(columns: readonly Column<TokenRow>[], table: Table, file: string): TokenRow[] {
-  if (table.getChild("small_padded")) return readTable(columns, table, file);
-  const rows = readTable(columns.filter((c) => c.name !== "small_padded" && c.name !== "large_padded"), table, file);
-  for (const r of rows) {
-    r.smallPadded = false;
-    r.largePadded = r.largeToken === null ? null : false;
-  }
   return rows;
 }

@@ -4,7 +4,7 @@ import {RecordBatch, Schema, Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
 import {checkArrowFile, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
 import {buildTable, readTable} from "./columns.ts";
-import {READABLE_SCHEMA_VERSIONS, readRunRows, readTokenRows} from "./readRunRows.ts";
+import {READABLE_SCHEMA_VERSIONS, readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
 /** Provenance stored in every results file's schema metadata (values are JSON). */
@@ -120,6 +120,6 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
     metadata: parseMetadata(summary.schema.metadata, summaryFile),
     summary: asTlr(() => readRunRows(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
     questions: asTlr(() => readRunRows(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
-    tokens: tokens ? asTlr(() => readTokenRows(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
+    tokens: tokens ? asTlr(() => readTable(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
   };
 }

@@ -7,12 +7,8 @@ import type {ColumnType, RowOf} from "./columns.ts";
  * tables list the same columns (test/docs/readme.test.ts checks it).
  */
 
-/**
- * Bumped when a column changes meaning or type; readers refuse versions they do not know (2 added
- * `router_role`, 3 the tokens' `small_padded` and `large_padded`; 1 and 2 are still read, see
- * readRunRows).
- */
-export const RESULTS_SCHEMA_VERSION = "3";
+/** Bumped when a column changes meaning or type; readers refuse versions they do not know (2 added `router_role`; 1 is still read, see readRunRows). */
+export const RESULTS_SCHEMA_VERSION = "2";
 
 type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string; readonly optional?: boolean}[];
 
@@ -89,8 +85,8 @@ export const TOKEN_COLUMNS = [
   {name: "small_top_logprobs", key: "smallTopLogprobs", type: "list<f32>", doc: "their log-probabilities"},
   {name: "large_token", key: "largeToken", type: "i32?", doc: "the large model's greedy token where it was asked"},
   {name: "large_max_prob", key: "largeMaxProb", type: "f64?", doc: "its top-1 probability"},
-  {name: "small_padded", key: "smallPadded", type: "bool", doc: "the small model ranked a padding id first (one the large model lacks); `small_token` is its best shared id"},
-  {name: "large_padded", key: "largePadded", type: "bool?", doc: "the same for the large model where it was asked (Qwen2.5-32B's 152,064 rows against 0.5B's 151,936)"},
+  {name: "small_padded", key: "smallPadded", type: "bool?", doc: "the small model ranked a padding id first (one the large model lacks); `small_token` is its best shared id (null in files written before tlr recorded it)", optional: true},
+  {name: "large_padded", key: "largePadded", type: "bool?", doc: "the same for the large model where it was asked, else null (Qwen2.5-32B's 152,064 rows against 0.5B's 151,936)", optional: true},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "small model's catch-up size"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "large model's catch-up size (0 when not asked)"},
   {name: "small_ms", key: "smallMs", type: "f64", doc: "small-model step time"},
