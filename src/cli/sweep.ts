@@ -4,6 +4,7 @@ import {loadExperiment} from "../sweep/config.ts";
 import {planSweep} from "../sweep/plan.ts";
 import {runSweep} from "../sweep/runSweep.ts";
 import {parseShard} from "../sweep/shard.ts";
+import {interruptOnSignals} from "../util/interrupt.ts";
 import {parsePositiveInt, useColor, type CliIO} from "./io.ts";
 import {progressPrinter} from "./progress.ts";
 
@@ -19,17 +20,28 @@ export function sweepCommand(io: CliIO): Command {
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const plan = await planSweep(config, configFile); // every check happens here, before a model loads
       const progress = progressPrinter(io);
-      const outcome = await runSweep(plan, {
-        out: flags.out,
-        shard,
-        flushQuestions: flags.flushEvery,
-        onProgress: (p) => progress.update(p),
-        onInfo: (m) => {
-          progress.end();
-          io.stderr.write(`tlr: ${m}\n`);
-        },
+      // Ctrl-C: the questions in hand finish and are written; a second Ctrl-C quits at once.
+      const interrupt = interruptOnSignals(() => {
+        progress.end();
+        io.stderr.write("tlr: stopping after the questions in hand (Ctrl-C again to quit at once)…\n");
       });
-      progress.end();
+      let outcome;
+      try {
+        outcome = await runSweep(plan, {
+          signal: interrupt.signal,
+          out: flags.out,
+          shard,
+          flushQuestions: flags.flushEvery,
+          onProgress: (p) => progress.update(p),
+          onInfo: (m) => {
+            progress.end();
+            io.stderr.write(`tlr: ${m}\n`);
+          },
+        });
+      } finally {
+        interrupt.dispose();
+        progress.end();
+      }
       io.stdout.write(`${formatSummary(outcome.summary, {color: useColor(io)})}\n\nresults: ${outcome.out} (${outcome.ran} questions run${outcome.resumed ? `, ${outcome.resumed} resumed` : ""})\n`);
     });
 }

@@ -10,6 +10,7 @@ import {createRouter} from "../routing/routers.ts";
 import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
+import {InterruptedError} from "../util/interrupt.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
 import {ResultsStore} from "../results/ResultsStore.ts";
 import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
@@ -39,6 +40,11 @@ export interface SweepOptions {
   flushMs?: number;
   onProgress?: (p: SweepProgress) => void;
   onInfo?: (message: string) => void;
+  /**
+   * Aborted (Ctrl-C): no new question starts, the ones in hand finish and are written, and the
+   * sweep throws an InterruptedError saying how to resume (the same command again).
+   */
+  signal?: AbortSignal;
 }
 
 export interface SweepOutcome {
@@ -90,14 +96,14 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   let tokens = 0;
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
-    if (todo[p]!.every((qs) => qs.length === 0)) continue;
+    if (todo[p]!.every((qs) => qs.length === 0) || options.signal?.aborted) continue;
     const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), chat: config.chat, onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
     try {
       const workers = await pair.workers(config.concurrency);
       const models = await pair.metadata();
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
-        if (pending.length === 0) continue;
+        if (pending.length === 0 || options.signal?.aborted) continue;
         const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
         for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
         const provenance = {models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}};
@@ -113,6 +119,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
           await Promise.all(
             pending.map((q) =>
               limit(async () => {
+                if (options.signal?.aborted) return;
                 const worker = free.pop()!;
                 try {
                   const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
@@ -139,6 +146,9 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     }
   }
 
+  if (options.signal?.aborted && finished < total) {
+    throw new InterruptedError(`interrupted: ${resumed + finished} questions are kept in ${out}; run the same command again to resume`);
+  }
   const summary = await store.consolidate();
   return {out, summary, ran: finished, resumed};
 }
