@@ -7,7 +7,8 @@ import {startFaultProxy, type FaultProxy} from "../support/faultProxy.ts";
 import {repoRoot, toy} from "../support/helpers.ts";
 import {tlr} from "../support/run.ts";
 import {spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
-import {tempDir} from "../support/tempDir.ts";
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
 
 /*
  * `tlr router collect` runs for hours at paper scale, so it must never lose work: it writes
@@ -45,7 +46,7 @@ let whole: ReturnType<typeof readLabels>;
 const servers: (ServerProcess | FaultProxy)[] = [];
 
 beforeAll(async () => {
-  root = tempDir();
+  root = mkdtempSync(join(tmpdir(), "tlr-collect-")); // shared by the tests, removed after them
   // Into a folder that does not exist yet (the README's own command did that and died at the end).
   const out = join(root, "new", "folder", "whole.arrow");
   const run = await tlr(args(out));
@@ -56,6 +57,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of servers) "stop" in s ? await s.stop() : await s.close();
+  if (root) rmSync(root, {recursive: true, force: true});
 });
 
 describe("tlr router collect never loses work", () => {
@@ -114,7 +116,7 @@ describe("tlr router collect never loses work", () => {
     expect(got.metadata.errors).toHaveLength(1);
     const failed = got.metadata.errors![0]!;
     expect(failed.error).toMatch(/HTTP 500/);
-    expect(got.metadata.large).toMatchObject({url: `${proxy.url}/`, server: "tlr", protocol: "session"});
+    expect(got.metadata.large).toMatchObject({url: proxy.url, server: "tlr", protocol: "session"});
     // Every other question has its rows, equal to the local large model's labels.
     expect(got.rows.some((r) => r.questionIndex === failed.questionIndex)).toBe(false);
     const others = whole.rows.filter((r) => r.questionIndex !== failed.questionIndex);
