@@ -1,4 +1,5 @@
-import {mkdirSync, writeFileSync} from "node:fs";
+import {mkdirSync} from "node:fs";
+import {writeFileAtomic} from "../util/writeFileAtomic.ts";
 import {join} from "node:path";
 import type {Results} from "../results/resultsFolder.ts";
 import {TlrError} from "../util/errors.ts";
@@ -53,7 +54,7 @@ export async function writePlots(results: readonly Results[], options: WritePlot
   const files: string[] = [];
   for (const plot of buildPlots(results)) {
     const file = join(options.out, `${plot.name}.${EXTENSION[format]}`);
-    writeFileSync(file, await render(plot, options));
+    writeFileAtomic(file, await render(plot, options));
     files.push(file);
   }
   return files;

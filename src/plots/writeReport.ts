@@ -1,4 +1,5 @@
-import {mkdirSync, writeFileSync} from "node:fs";
+import {mkdirSync} from "node:fs";
+import {writeFileAtomic} from "../util/writeFileAtomic.ts";
 import {dirname} from "node:path";
 import type {Results} from "../results/resultsFolder.ts";
 import {reportHtml, type ReportOptions} from "./reportHtml.ts";
@@ -7,6 +8,6 @@ import {reportHtml, type ReportOptions} from "./reportHtml.ts";
 export function writeReport(results: readonly Results[], file: string, options: ReportOptions = {}): number {
   const html = reportHtml(results, options);
   mkdirSync(dirname(file), {recursive: true});
-  writeFileSync(file, html);
+  writeFileAtomic(file, html);
   return Buffer.byteLength(html);
 }

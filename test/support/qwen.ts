@@ -1,4 +1,5 @@
-import {qwenFixture, QWEN25_IDS} from "../../src/index.ts";
+import {cachedSyntheticGguf, qwenFixture, QWEN25_IDS, QWEN25_ROWS, type SyntheticModelRecipe} from "../../src/index.ts";
+import {qwenFixtureRecipe} from "../../src/models/fixtures/qwenFixtures.ts";
 import {vocab} from "./helpers.ts";
 
 /*
@@ -26,4 +27,17 @@ export const BARE_CHATML = "{% for message in messages %}{{ '<|im_start|>' + mes
 /** The tiny large model with `BARE_CHATML` as its chat template. */
 export async function qwenLargeWithBareChatml(): Promise<string> {
   return (await qwenFixture("tiny-large", {vocabPath: vocab.qwen2(), chatTemplate: BARE_CHATML})).path;
+}
+
+/**
+ * The paper recipe's tiny pair: the tiny small model, and as its large model the same weights with a
+ * third layer and Qwen2.5-32B's 152,064 rows (tied embeddings, so the first 151,936 rows are the
+ * small model's). Two independent random models agree on almost no token, which leaves CITER's
+ * labels all 0 and no router to train; these agree on about half, as a real pair agrees on most.
+ */
+export async function qwenRecipePair(): Promise<{small: string; large: string}> {
+  const base = qwenFixtureRecipe("tiny-small", {vocabPath: vocab.qwen2()});
+  const tokenizer = base.tokenizer as Extract<SyntheticModelRecipe["tokenizer"], {kind: "qwen2.5"}>;
+  const large = {...base, name: "tlr fixture qwen2.5-tiny-small with a third layer, 152,064 rows (random weights)", layers: 3, tokenizer: {...tokenizer, rows: QWEN25_ROWS.large}};
+  return {small: (await qwenFixture("tiny-small", {vocabPath: vocab.qwen2()})).path, large: (await cachedSyntheticGguf(large, "qwen2.5-tiny-small-3layers-152064")).path};
 }

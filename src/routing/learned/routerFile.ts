@@ -1,4 +1,5 @@
-import {readFileSync, writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
+import {writeFileAtomic} from "../../util/writeFileAtomic.ts";
 import {z} from "zod";
 import {TlrError, errorMessage} from "../../util/errors.ts";
 import {describeZodIssue} from "../../util/zodIssue.ts";
@@ -84,5 +85,5 @@ export function readRouterFile(path: string): RouterFile {
 }
 
 export function writeRouterFile(path: string, file: RouterFileInput): void {
-  writeFileSync(path, JSON.stringify(RouterFileSchema.parse(file), null, 1) + "\n");
+  writeFileAtomic(path, JSON.stringify(RouterFileSchema.parse(file), null, 1) + "\n");
 }
