@@ -64,6 +64,7 @@ export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrat
 export {consolidate, readSweepState, type SweepState} from "./sweep/consolidate.ts";
 export {mergeSweeps} from "./sweep/merge.ts";
 export {parseShard, inShard, type Shard} from "./sweep/shard.ts";
+export {shardFromScheduler, type SchedulerShard} from "./sweep/schedulerShard.ts";
 export {PAIR_PRESETS, pairPreset, type PairPreset} from "./models/presets.ts";
 // Results: Arrow files, schema, summaries, tables.
 export {readResults, writeResults, type Results, type ResultsMetadata} from "./results/resultsFolder.ts";

@@ -3,7 +3,8 @@ import {formatSummary} from "../results/formatTable.ts";
 import {loadExperiment} from "../sweep/config.ts";
 import {planSweep} from "../sweep/plan.ts";
 import {runSweep} from "../sweep/runSweep.ts";
-import {parseShard} from "../sweep/shard.ts";
+import {shardFromScheduler} from "../sweep/schedulerShard.ts";
+import {parseShard, type Shard} from "../sweep/shard.ts";
 import {parsePositiveInt, useColor, type CliIO} from "./io.ts";
 import {progressPrinter} from "./progress.ts";
 
@@ -12,11 +13,11 @@ export function sweepCommand(io: CliIO): Command {
     .description("run an experiment config (datasets × pairs × routers × thresholds), write Arrow results, print the tables")
     .argument("<config>", "an experiment config (JSON, see experiments/schema.json)")
     .option("--out <dir>", "output folder (default: the config's out, else results/<name>)")
-    .option("--shard <i/n>", "run only shard i of n of the questions (merge the folders with tlr merge)")
+    .option("--shard <i/n|auto>", "run only shard i of n of the questions (merge the folders with tlr merge); auto: from a Slurm job array or a Kubernetes Indexed Job")
     .option("--flush-every <n>", "write finished questions to disk every n questions (default 20, or every 30 s)", parsePositiveInt)
     .action(async (configFile: string, flags: {out?: string; shard?: string; flushEvery?: number}) => {
       const config = loadExperiment(configFile);
-      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+      const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard, io);
       const plan = await planSweep(config, configFile); // every check happens here, before a model loads
       const progress = progressPrinter(io);
       const outcome = await runSweep(plan, {
@@ -32,4 +33,12 @@ export function sweepCommand(io: CliIO): Command {
       progress.end();
       io.stdout.write(`${formatSummary(outcome.summary, {color: useColor(io)})}\n\nresults: ${outcome.out} (${outcome.ran} questions run${outcome.resumed ? `, ${outcome.resumed} resumed` : ""})\n`);
     });
+}
+
+/** `--shard i/n`, or `--shard auto` read from the scheduler's environment (said on stderr). */
+function resolveShard(text: string, io: CliIO): Shard {
+  if (text.trim() !== "auto") return parseShard(text);
+  const {index, count, from} = shardFromScheduler();
+  io.stderr.write(`tlr: shard ${index}/${count} (${from})\n`);
+  return {index, count};
 }

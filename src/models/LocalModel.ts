@@ -102,6 +102,8 @@ export class LocalModel implements TokenModel {
     context: LlamaContext,
     threads: number,
     options: LocalModelOptions,
+    /** Set for one lane of a context shared by several (`LocalWeights.createLanes`): it frees the context when its last lane is disposed. */
+    private readonly lanes?: LaneGroup,
   ) {
     const {file, model} = weights;
     this.file = file;
@@ -241,13 +243,17 @@ export class LocalModel implements TokenModel {
   }
 
   async dispose(): Promise<void> {
+    if (this.lanes) {
+      this.sequence.dispose();
+      if (--this.lanes.open > 0) return;
+    }
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
   }
 
-  /** @internal Used by `LocalWeights.createModel`. */
-  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions): LocalModel {
-    return new LocalModel(weights, ownsModel, context, threads, options);
+  /** @internal Used by `LocalWeights.createModel` and `createLanes`. */
+  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions, lanes?: LaneGroup): LocalModel {
+    return new LocalModel(weights, ownsModel, context, threads, options, lanes);
   }
 }
 
@@ -278,8 +284,7 @@ export class LocalWeights {
   async createModel(options: Omit<LocalModelOptions, "path" | "gpu"> = {}, ownsWeights = false): Promise<LocalModel> {
     const role = options.role ?? "model";
     const {file, model} = this;
-    const threads = options.threads ?? defaultThreads(file.parameters);
-    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(file.parameters), role);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     let context: LlamaContext;
     try {
@@ -291,9 +296,47 @@ export class LocalWeights {
     return LocalModel.fromLoaded(this, ownsWeights, context, threads, {...options, path: file.path});
   }
 
+  /**
+   * `count` models that are sequences of one context ("lanes"): node-llama-cpp gathers the
+   * evaluations that the lanes start in the same event-loop cycle into one native decode, so
+   * several questions decoded at once share each pass over the weights (what pays for big models
+   * and on GPUs). Their numbers are not those of a model alone: a decode step of several lanes is a
+   * batch of several tokens, which the CPU backend computes with other kernels than a single token
+   * (bench/README.md, "Lanes"), and which lanes meet in one batch depends on timing. Each lane still
+   * has its own KV cells (node-llama-cpp keeps sequences apart), and rolls back on its own.
+   * Lanes cannot read hidden states (the internal embeddings path serves one sequence).
+   */
+  async createLanes(count: number, options: Omit<LocalModelOptions, "path" | "gpu"> = {}): Promise<LocalModel[]> {
+    const role = options.role ?? "model";
+    if (!Number.isInteger(count) || count < 1) throw new TlrError(`${role}: lanes must be a positive integer, got ${count}`);
+    if (options.hidden) throw new TlrError(`${role}: lanes cannot carry hidden states (a learned router that reads them needs one sequence per context): use lanes 1`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(this.file.parameters), role);
+    const contextSize = options.contextSize ?? Math.min(this.model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    let context: LlamaContext;
+    try {
+      // contextSize is per sequence (node-llama-cpp allocates contextSize × sequences cells); one
+      // batch must hold a step of every lane and, ideally, a prompt.
+      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count});
+    } catch (error) {
+      throw new TlrError(`${role} ${this.file.path}: could not create a context of ${count} lanes × ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+    const group: LaneGroup = {open: count};
+    return Array.from({length: count}, () => LocalModel.fromLoaded(this, false, context, threads, {...options, path: this.file.path}, group));
+  }
+
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
+}
+
+/** The lanes of one shared context still open. */
+interface LaneGroup {
+  open: number;
+}
+
+function checkedThreads(threads: number, role: string): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+  return threads;
 }
 
 const role = (options: LocalModelOptions) => options.role ?? "model";
