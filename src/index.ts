@@ -59,7 +59,13 @@ export {extractNumber} from "./tasks/extractNumber.ts";
 // Sweeps: configs, the runner, resume, shards.
 export {ExperimentSchema, experimentJsonSchema, loadExperiment, parseExperiment, resolvePath, type ExperimentConfig, type RouterConfig} from "./sweep/config.ts";
 export {planSweep, type DatasetPlan, type PairPlan, type RouterPlan, type SweepPlan} from "./sweep/plan.ts";
-export {runSweep, isRecordable, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
+export {runSweep, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
+export {isRecordable, openQuestionWorker, failedQuestionRows, type QuestionWorker, type QuestionWorkerOptions, type QuestionRows, type PreparedDataset} from "./sweep/questionWorker.ts";
+export {ChildQuestionWorker, WorkerCrashError} from "./sweep/ChildQuestionWorker.ts";
+export {openWorkers, sizeWorkers} from "./sweep/openWorkers.ts";
+export {planWorkers, likelyGpu, type ModelSize, type WorkerPlan} from "./sweep/workerPlan.ts";
+export {runQuestions, type RunQuestionsOptions} from "./sweep/runQuestions.ts";
+export {experimentIdentity} from "./sweep/plan.ts";
 export {calibrate, thresholdsForTargets, type Calibrated} from "./sweep/calibrate.ts";
 export {consolidate, readSweepState, type SweepState} from "./sweep/consolidate.ts";
 export {mergeSweeps} from "./sweep/merge.ts";

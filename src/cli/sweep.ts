@@ -15,7 +15,8 @@ export function sweepCommand(io: CliIO): Command {
     .option("--out <dir>", "output folder (default: the config's out, else results/<name>)")
     .option("--shard <i/n|auto>", "run only shard i of n of the questions (merge the folders with tlr merge); auto: from a Slurm job array or a Kubernetes Indexed Job")
     .option("--flush-every <n>", "write finished questions to disk every n questions (default 20, or every 30 s)", parsePositiveInt)
-    .action(async (configFile: string, flags: {out?: string; shard?: string; flushEvery?: number}) => {
+    .option("--workers <n>", "worker processes (default: the config's workers, else sized from the physical cores and the models)", parsePositiveInt)
+    .action(async (configFile: string, flags: {out?: string; shard?: string; flushEvery?: number; workers?: number}) => {
       const config = loadExperiment(configFile);
       const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard, io);
       const plan = await planSweep(config, configFile); // every check happens here, before a model loads
@@ -24,6 +25,7 @@ export function sweepCommand(io: CliIO): Command {
         out: flags.out,
         shard,
         flushQuestions: flags.flushEvery,
+        workers: flags.workers,
         onProgress: (p) => progress.update(p),
         onInfo: (m) => {
           progress.end();

@@ -156,6 +156,11 @@ export class LocalModel implements TokenModel {
     return this.weights.createModel({...this.options, threads: this.threads, contextSize: this.info.contextSize});
   }
 
+  /** `count` lanes on the same weights with this model's settings (see `LocalWeights.createLanes`). */
+  async forkLanes(count: number): Promise<LocalModel[]> {
+    return this.weights.createLanes(count, {...this.options, threads: this.threads, contextSize: this.info.contextSize});
+  }
+
   /**
    * Predicts after `transcript`, evaluating only what the KV state lacks. `options.cuts` are the
    * batch boundaries of earlier calls to reproduce (see `planEvaluation`); by default the held

@@ -69,7 +69,7 @@ export interface RouterPlan {
 export interface SweepPlan {
   config: ExperimentConfig;
   configFile: string;
-  /** sha256 of the resolved config: a results folder belongs to exactly one. */
+  /** sha256 of the resolved config less how it is run (`experimentIdentity`): a results folder belongs to exactly one. */
   configHash: string;
   pairs: PairPlan[];
   datasets: DatasetPlan[];
@@ -172,6 +172,16 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's top-K, margin or entropy, which features "max-prob" does not compute: use features "full"`));
     }
   }
-  const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
+  const configHash = createHash("sha256").update(JSON.stringify(experimentIdentity(config))).digest("hex");
   return {config, configFile, configHash, pairs, datasets, routers};
+}
+
+/**
+ * What decides a sweep's results: the config less `workers` and `concurrency`, which change only
+ * how fast it runs (a folder started with one worker resumes with four, and shards run with
+ * different counts merge). `lanes` stays: lane-batched numbers differ.
+ */
+export function experimentIdentity(config: ExperimentConfig): Omit<ExperimentConfig, "workers" | "concurrency"> {
+  const {workers: _workers, concurrency: _concurrency, ...identity} = config;
+  return identity;
 }

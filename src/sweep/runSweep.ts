@@ -1,24 +1,16 @@
 import {existsSync, mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
-import pLimit from "p-limit";
-import {subset} from "../data/subset.ts";
-import {PredictionMemo} from "../decoding/memo.ts";
-import {sweepTree} from "../decoding/tree.ts";
-import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
-import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
-import {loadRouter} from "../routing/loadRouter.ts";
-import {createRouter} from "../routing/routers.ts";
-import type {Router} from "../routing/Router.ts";
+import type {QuestionRow, SummaryRow, TokenRow} from "../results/schema.ts";
 import {TlrError} from "../util/errors.ts";
-import {calibrate, type Calibrated} from "./calibrate.ts";
+import {WorkerCrashError} from "./ChildQuestionWorker.ts";
 import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
 import {readFinished, questionKey} from "./finished.ts";
+import {openWorkers, sizeWorkers} from "./openWorkers.ts";
 import {writePart} from "./parts.ts";
-import type {DatasetPlan, SweepPlan} from "./plan.ts";
-import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
-import {errorRow, runRows} from "./rows.ts";
+import type {SweepPlan} from "./plan.ts";
+import {failedQuestionRows} from "./questionWorker.ts";
+import {runQuestions} from "./runQuestions.ts";
 import {inShard, type Shard} from "./shard.ts";
 
 export interface SweepProgress {
@@ -40,6 +32,8 @@ export interface SweepOptions {
   flushQuestions?: number;
   /** … or this many milliseconds (default 30 s). */
   flushMs?: number;
+  /** Worker processes (default: the config's `workers`, else sized from the cores and the models: README, Workers). */
+  workers?: number;
   onProgress?: (p: SweepProgress) => void;
   onInfo?: (message: string) => void;
 }
@@ -53,32 +47,19 @@ export interface SweepOutcome {
 }
 
 /**
- * A thrown error that belongs to one question, not to the sweep: a remote model that still failed
- * after its retries. The question is recorded with it (counted wrong) and the sweep goes on.
- */
-export function isRecordable(error: unknown): boolean {
-  return isRemoteError(error);
-}
-
-interface RunnableRouter {
-  name: string;
-  router: Router;
-  thresholds: number[];
-  targets: (number | null)[];
-}
-
-/**
  * Runs a planned sweep: every dataset × pair × router × threshold, plus small-only and
- * large-only baselines, one question at a time per worker, all thresholds of a router as one
- * exact trajectory tree and all routers of a question sharing one prediction memo. Finished
- * questions go to disk in parts as they complete; a sweep started again on the same folder skips
- * them, so a killed sweep resumes where it stopped. The results files are then rebuilt from
- * the parts.
+ * large-only baselines. Each pair's questions are handed out to its workers (this process, or
+ * worker processes: `openWorkers`), each running `concurrency` (or `lanes`) questions at once, all
+ * thresholds of a router as one exact trajectory tree and all routers of a question sharing one
+ * prediction memo. Finished questions go to disk in parts as they complete; a sweep started again
+ * on the same folder skips them, so a killed sweep resumes where it stopped. The results files are
+ * then rebuilt from the parts, in question order: they do not depend on how many workers ran.
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
   const {config} = plan;
   const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
-  const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
+  // A shard of a config with an \`out\` gets its own folder inside it too: shards never share one.
+  const out = options.out ?? `${config.out ? config.out : `results/${config.name}`}${shardSuffix}`;
   claimFolder(out, plan, options.shard);
   const done = new Set(readFinished(out, {tokens: false}).questions.map(questionKey));
 
@@ -93,15 +74,20 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   let tokens = 0;
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
-    if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openSweepPair(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}, (w) => options.onInfo?.(`warning: ${w}`));
+    const pairTodo = todo[p]!.reduce((n, qs) => n + qs.length, 0);
+    if (pairTodo === 0) continue;
+    const sizing = await sizeWorkers(plan, p, {requested: options.workers ?? config.workers, questions: pairTodo});
+    if (sizing.workers > 1 || options.workers !== undefined || config.workers !== undefined) options.onInfo?.(`${pairPlan.name}: ${sizing.reason}`);
+    const workers = await openWorkers(plan, p, sizing, options.onInfo);
     try {
-      const workers = await pair.workers(config.concurrency);
-      const models = await pair.metadata();
+      const models = workers[0]!.metadata;
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
         if (pending.length === 0) continue;
-        const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
+        // One worker calibrates; the others take its thresholds, so every worker runs the same runs.
+        const prepared = await workers[0]!.prepare(d);
+        await Promise.all(workers.slice(1).map((w) => w.prepare(d, prepared.calibration)));
+        const calibration = prepared.calibration;
         for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
         const partMeta = new Map([["tlr.part", JSON.stringify({code: codeVersion(), machine: machineInfo(), shard: options.shard ?? null, models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}})]]);
         const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
@@ -110,130 +96,39 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
           writePart(out, `p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens, metadata: partMeta});
           Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
         };
-        const limit = pLimit(workers.length);
-        const free = [...workers];
         try {
-          await Promise.all(
-            pending.map((q) =>
-              limit(async () => {
-                const worker = free.pop()!;
-                try {
-                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
-                  buffer.questions.push(...rows.questions);
-                  buffer.tokens.push(...rows.tokens);
-                  buffer.count++;
-                  buffer.first = Math.min(buffer.first, q);
-                  tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
-                  finished++;
-                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
-                  if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
-                } finally {
-                  free.push(worker);
-                }
-              }),
-            ),
-          );
+          await runQuestions(workers, pending, {
+            run: async (worker, q) => {
+              try {
+                return await worker.run(d, q);
+              } catch (error) {
+                // A worker process that died fails only the question(s) it held, recorded with why.
+                if (!(error instanceof WorkerCrashError)) throw error;
+                return failedQuestionRows(prepared.runs, q, dataset.examples[q]!, error.promptTokens, error.message);
+              }
+            },
+            onRows: (q, rows) => {
+              buffer.questions.push(...rows.questions);
+              buffer.tokens.push(...rows.tokens);
+              buffer.count++;
+              buffer.first = Math.min(buffer.first, q);
+              tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+              finished++;
+              options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
+              if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
+            },
+          });
         } finally {
           flush(); // whatever finished is kept, even when a question failed
         }
       }
     } finally {
-      await pair.dispose();
+      await Promise.allSettled(workers.map((w) => w.dispose()));
     }
   }
 
   const summary = await consolidate(out);
   return {out, summary, ran: finished, resumed};
-}
-
-async function runQuestion(
-  worker: Worker,
-  pair: SweepPair,
-  dataset: DatasetPlan,
-  pairName: string,
-  routers: RunnableRouter[],
-  q: number,
-  config: SweepPlan["config"],
-): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
-  const example = dataset.examples[q]!;
-  const tokenizer = pair.tokenizer;
-  const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
-  const keyOf = (r: RunnableRouter, i: number): RunKey => ({
-    dataset: dataset.name,
-    split: dataset.split,
-    task: dataset.task.name,
-    pair: pairName,
-    router: r.name,
-    routerKind: r.router.kind,
-    threshold: r.thresholds[i]!,
-    target: r.targets[i] ?? null,
-  });
-  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(worker.large, prompt.length)};
-  const questions: QuestionRow[] = [];
-  const tokens: TokenRow[] = [];
-  try {
-    for (const r of routers) {
-      const tree = await sweepTree({
-        prompt,
-        small: worker.small,
-        large: worker.large,
-        tokenizer,
-        router: r.router,
-        thresholds: r.thresholds,
-        maxTokens: config.maxTokens,
-        stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
-        network: config.network,
-        key: example.id,
-        sharedVocabSize: pair.sharedVocabSize,
-        memo,
-      });
-      tree.runs.forEach((run, i) => {
-        const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
-        questions.push(rows.question);
-        tokens.push(...rows.tokens);
-      });
-    }
-  } catch (error) {
-    if (!isRecordable(error)) throw error;
-    const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, prompt.length, message))), tokens: []};
-  }
-  return {questions, tokens};
-}
-
-/** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
-  const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
-  ];
-  const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
-  for (const r of plan.routers) {
-    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: worker.small.file.path});
-    if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
-    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
-  }
-  let calibration: Calibrated[] = [];
-  if (toCalibrate.length > 0) {
-    const c = plan.config.calibration;
-    const evaluated = new Set(dataset.examples.map((e) => e.id));
-    const pool = c.split && c.split !== dataset.split ? undefined : dataset.all.filter((e) => !evaluated.has(e.id));
-    if (!pool) throw new TlrError(`${plan.configFile}: calibration.split: calibrating on another split than the evaluated one is not supported yet; leave it out to use the evaluation split's other questions`);
-    const examples = subset(pool, {limit: c.limit, seed: c.seed});
-    if (examples.length === 0) throw new TlrError(`${plan.configFile}: calibration: ${dataset.name} has no questions left outside the evaluated subset to calibrate on; lower datasets[].limit`);
-    calibration = await calibrate({
-      routers: toCalibrate.map(({router, targets}) => ({router, targets})),
-      examples,
-      task: dataset.task,
-      small: worker.small,
-      large: worker.large,
-      tokenizer: pair.tokenizer,
-      maxTokens: plan.config.maxTokens,
-      stop: [...dataset.task.stop, ...(plan.config.stop ?? [])],
-    });
-    toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
-  }
-  return {routers, calibration};
 }
 
 /** A results folder belongs to one config (and shard): refuse to mix runs. */
