@@ -87,7 +87,7 @@ try {
     const questions = Number(process.argv[3] ?? 16);
     const maxTokens = Number(process.argv[4] ?? 32);
     const pairs = (process.argv[5] ?? "toy,0.5b").split(",");
-    const figures = [];
+    const figures: {pair: string; setting: string; wallS: number; generated: number; tokensPerS: number; peakRssMiB: number; drift?: ReturnType<typeof laneDrift>}[] = [];
     for (const pairName of pairs) {
       let base: object;
       if (pairName === "toy") {

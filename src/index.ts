@@ -104,6 +104,15 @@ export {writePlots, isPlotFormat, PLOT_FORMATS, type PlotFormat, type WritePlots
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
 // Learned routers: hidden states, label collection, training, evaluation, router files, ONNX.
 export {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./models/hiddenState.ts";
+export {installTopLogits, TOP_LOGITS_MARKER, TOP_LOGITS_MIN_VOCABULARY, TOP_LOGITS_REQUEST, type TopLogitsHandle, type TopLogitsSide} from "./models/topLogits.ts";
+// Fixtures: synthetic GGUFs (llama, qwen2) with seeded random weights; the Qwen2.5-shaped set.
+export {writeGguf, tensorBytes, type GgufContents, type GgufValue, type TensorSpec} from "./models/fixtures/ggufWriter.ts";
+export {encodeQ8_0, encodeTensor, fromHalfBits, toHalfBits, TENSOR_TYPES, type TensorType} from "./models/fixtures/tensorEncoding.ts";
+export {syntheticTensors, tokenizerMetadata, writeSyntheticGguf, type SyntheticModelRecipe, type TokenizerSource} from "./models/fixtures/writeSyntheticGguf.ts";
+export {cachedSyntheticGguf, fixtureCacheDir, FIXTURE_WRITER_VERSION, recipeKey, type CachedFixture} from "./models/fixtures/fixtureCache.ts";
+export {QWEN25_ADDED_TOKENS, QWEN25_IDS, QWEN25_REGULAR_TOKENS, QWEN25_TOKENS, qwen25TokenizerMetadata, TOKEN_TYPE} from "./models/fixtures/qwen25Tokenizer.ts";
+export {QWEN25_CHAT_TEMPLATE} from "./models/fixtures/qwen25ChatTemplate.ts";
+export {defaultQwenVocabPath, QWEN25_ROWS, QWEN_FIXTURES, qwenFixture, qwenFixturePair, qwenFixtureRecipe, type QwenFixtureName, type QwenFixtureOptions} from "./models/fixtures/qwenFixtures.ts";
 export {routerNeeds, type RouterNeeds} from "./routing/loadRouter.ts";
 export {
   describeFeatureSpec,

@@ -3,6 +3,7 @@ import {physicalCores} from "../util/cpu.ts";
 import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
 import {featuresFromLogits} from "./features.ts";
 import {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./hiddenState.ts";
+import {installTopLogits, TOP_LOGITS_MIN_VOCABULARY, TOP_LOGITS_REQUEST, type TopLogitsHandle} from "./topLogits.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
@@ -22,17 +23,15 @@ export interface LocalModelOptions {
   topK?: number;
   /**
    * "top-k" (default) estimates the entropy from the top K (see `Prediction.entropyExact`);
-   * "exact" sums it over the whole vocabulary, which costs a full logits copy per step (16% of a
-   * step for a 260K-parameter model with 512 tokens, ~50 ms per step at a 152k vocabulary).
+   * "exact" sums it (and Z) over the whole vocabulary in float64, which needs every logit copied
+   * out of the native side, sorted there (models/topLogits.ts; bench/qwen-shape.ts measures it).
    */
   entropy?: "exact" | "top-k";
   /**
-   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. Any top-K makes
-   * node-llama-cpp sort the whole vocabulary each step: ~1 µs per token of vocabulary, 10 ms at
-   * 152k (+78% of a step of an 81M-parameter model, bench/features.ts). "max-prob": only the
-   * greedy token and its exact probability (no sort: +5%; it agrees with "full" to ~1e-5, the
-   * native float32 sum running in another order); `top` holds just the greedy token and margin
-   * and entropy are NaN. For latency-faithful runs of routers that read only max-prob.
+   * "full" (default): top-K log-probabilities, max-probability, margin and entropy. From 8,192
+   * ids up the top K come from llama.cpp's partial top-k selection, not from node-llama-cpp's
+   * sort of the whole vocabulary (models/topLogits.ts, `topKPath`). "max-prob": only the greedy token and its exact
+   * probability; `top` holds just the greedy token and margin and entropy are NaN.
    */
   features?: "full" | "max-prob";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
@@ -85,6 +84,10 @@ export class LocalModel implements TokenModel {
   private readonly exactEntropy: boolean;
   private readonly lean: boolean;
   private readonly generateNext: object;
+  /** The partial top-K path on this model's context (vocabularies of TOP_LOGITS_MIN_VOCABULARY ids and more, "full" features). */
+  private readonly topLogits: TopLogitsHandle | undefined;
+  /** How "full" features get their top K: "partial" (llama.cpp's top-k, models/topLogits.ts), "sort" (node-llama-cpp's sort; small vocabularies), or "none" (max-prob). */
+  readonly topKPath: "partial" | "sort" | "none";
   /** Whether predictions carry the hidden state (`LocalModelOptions.hidden`). */
   readonly hidden: boolean;
   /** Mirror of the tokens in the sequence's KV state (reading `contextTokens` copies the array). */
@@ -117,12 +120,15 @@ export class LocalModel implements TokenModel {
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
     this.exactEntropy = options.entropy === "exact";
     this.lean = options.features === "max-prob";
-    this.generateNext = this.lean ? LEAN_REQUEST : {
-      token: true,
-      totalLogitWeight: true,
-      logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}},
-    } as const;
     const role = options.role ?? "model";
+    this.topKPath = this.lean ? "none" : vocabSize >= TOP_LOGITS_MIN_VOCABULARY ? "partial" : "sort";
+    this.generateNext =
+      this.topKPath === "none" ? LEAN_REQUEST
+      : this.topKPath === "partial" ? TOP_LOGITS_REQUEST
+      : {token: true, totalLogitWeight: true, logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}}};
+    const install = () => installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role);
+    // One path per context: the lanes of a shared context share it (createLanes refuses exact entropy, whose side value is per evaluation).
+    this.topLogits = this.topKPath !== "partial" ? undefined : lanes ? (lanes.topLogits ??= install()) : install();
     this.sequence = context.getSequence({
       contextShift: {
         strategy: () => {
@@ -204,7 +210,13 @@ export class LocalModel implements TokenModel {
         if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
           throw new Error("node-llama-cpp returned no next-token logits");
         }
-        const prediction = this.lean ? maxProbOnly(next.token, next.totalLogitWeight) : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy);
+        const prediction = this.lean
+          ? maxProbOnly(next.token, next.totalLogitWeight)
+          : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy && !this.topLogits);
+        if (this.exactEntropy && this.topLogits) {
+          prediction.entropy = this.topLogits!.last.entropy;
+          prediction.entropyExact = true;
+        }
         // Read at once: the next evaluation on this context overwrites it.
         if (this.hidden) prediction.hidden = readHiddenState(this.context, role(this.options));
         this.segments.push({end, prediction});
@@ -252,6 +264,7 @@ export class LocalModel implements TokenModel {
       this.sequence.dispose();
       if (--this.lanes.open > 0) return;
     }
+    this.topLogits?.dispose();
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
   }
@@ -315,6 +328,7 @@ export class LocalWeights {
     const role = options.role ?? "model";
     if (!Number.isInteger(count) || count < 1) throw new TlrError(`${role}: lanes must be a positive integer, got ${count}`);
     if (options.hidden) throw new TlrError(`${role}: lanes cannot carry hidden states (a learned router that reads them needs one sequence per context): use lanes 1`);
+    if (options.entropy === "exact") throw new TlrError(`${role}: lanes cannot compute the exact entropy (it is read off the context after each evaluation, which lanes share): use lanes 1 or entropy "top-k"`);
     const threads = checkedThreads(options.threads ?? defaultThreads(this.file.parameters), role);
     const contextSize = options.contextSize ?? Math.min(this.model.trainContextSize, DEFAULT_CONTEXT_CAP);
     let context: LlamaContext;
@@ -334,9 +348,10 @@ export class LocalWeights {
   }
 }
 
-/** The lanes of one shared context still open. */
+/** The lanes of one shared context still open, and the context's top-K path if it has one. */
 interface LaneGroup {
   open: number;
+  topLogits?: TopLogitsHandle;
 }
 
 function checkedThreads(threads: number, role: string): number {
