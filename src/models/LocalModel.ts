@@ -335,7 +335,7 @@ export class LocalWeights {
     try {
       // contextSize is per sequence (node-llama-cpp allocates contextSize × sequences cells); one
       // batch must hold a step of every lane and, ideally, a prompt.
-      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count});
+      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count, batching: {dispatchSchedule: laneDispatchSchedule()}});
     } catch (error) {
       throw new TlrError(`${role} ${this.file.path}: could not create a context of ${count} lanes × ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
     }
@@ -346,6 +346,31 @@ export class LocalWeights {
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
+}
+
+/** The longest a lane's evaluation waits for the other lanes to join its batch. */
+const LANE_WAIT_MAX_MS = 20;
+
+/**
+ * When to start a batch that not every lane has joined yet. node-llama-cpp starts one at once
+ * when all sequences have queued, else on the next event-loop turn; but lanes come back from a
+ * step at different times (each samples its own row, then scores, routes, may call the large
+ * model), so on the next turn a batch often holds one or two lanes of four. This waits a quarter
+ * of the time between the last two batches (about one decode), at most LANE_WAIT_MAX_MS: on a
+ * 0.5B model (~25 ms a step) lanes that finish sampling within ~6 ms share the next decode; on a
+ * toy model (< 1 ms a step) it is the next turn, as before.
+ */
+function laneDispatchSchedule(): (dispatch: () => void) => void {
+  let last = 0;
+  let interval = 0;
+  return (dispatch) => {
+    const now = performance.now();
+    if (last > 0) interval = now - last;
+    last = now;
+    const wait = Math.min(LANE_WAIT_MAX_MS, interval / 4);
+    if (wait < 1) setImmediate(dispatch);
+    else setTimeout(dispatch, wait);
+  };
 }
 
 /** The lanes of one shared context still open, and the context's top-K path if it has one. */

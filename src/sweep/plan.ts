@@ -168,6 +168,7 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       return field(`routers[${i}].file`, error);
     }
     r.needsHidden = needs.hidden;
+    if (needs.hidden && config.lanes > 1) field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's hidden state, which lanes cannot carry (one sequence per context): set lanes to 1`));
     if (needs.distribution && config.features === "max-prob") {
       field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's top-K, margin or entropy, which features "max-prob" does not compute: use features "full"`));
     }
