@@ -5,7 +5,7 @@ import type {Column} from "./columns.ts";
 type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
 
 /** Bumped when a column changes meaning or type; readers refuse other versions. */
-export const RESULTS_SCHEMA_VERSION = "1";
+export const RESULTS_SCHEMA_VERSION = "2";
 
 /** Which run a row belongs to: dataset × pair × router × threshold. */
 export interface RunKey {
@@ -101,26 +101,27 @@ export interface SummaryRow extends RunKey {
   totalMs: number;
 }
 
-const key = <R extends RunKey>(): Column<R>[] => [
-  {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
-  {name: "split", key: "split", type: "utf8", doc: "dataset split"},
-  {name: "task", key: "task", type: "utf8", doc: "task (dataset:prompt format)"},
-  {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
-  {name: "router", key: "router", type: "utf8", doc: "router with its arguments; baselines `small-only`, `large-only`"},
-  {name: "router_kind", key: "routerKind", type: "utf8", doc: "registered router kind"},
+/** The run key's strings: dictionary-encoded in the per-question file (they repeat on every row), plain in the small summary. */
+const key = <R extends RunKey>(text: "utf8" | "dict"): Column<R>[] => [
+  {name: "dataset", key: "dataset", type: text, doc: "dataset name"},
+  {name: "split", key: "split", type: text, doc: "dataset split"},
+  {name: "task", key: "task", type: text, doc: "task (dataset:prompt format)"},
+  {name: "pair", key: "pair", type: text, doc: "model pair name"},
+  {name: "router", key: "router", type: text, doc: "router with its arguments; baselines `small-only`, `large-only`"},
+  {name: "router_kind", key: "routerKind", type: text, doc: "registered router kind"},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
   {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
 ];
 
 export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
-  ...key<QuestionRow>(),
+  ...key<QuestionRow>("dict"),
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
   {name: "prompt_tokens", key: "promptTokens", type: "i32", doc: "prompt length in tokens (BOS included)"},
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},
   {name: "extracted", key: "extracted", type: "utf8?", doc: "extracted answer (label or number)"},
-  {name: "extraction_rule", key: "extractionRule", type: "utf8", doc: "extraction rule that matched, or `none`"},
+  {name: "extraction_rule", key: "extractionRule", type: "dict", doc: "extraction rule that matched, or `none`"},
   {name: "gold", key: "gold", type: "utf8?", doc: "gold answer"},
   {name: "correct", key: "correct", type: "bool", doc: "extracted == gold"},
   {name: "generated", key: "generated", type: "i32", doc: "tokens generated (EOS included)"},
@@ -140,20 +141,20 @@ export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
   {name: "wall_ms", key: "wallMs", type: "f64", doc: "measured compute on this run's path"},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "tokens the small model evaluated"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "tokens the large model evaluated"},
-  {name: "stop_reason", key: "stopReason", type: "utf8", doc: "`eos`, `stop-token`, `stop-string`, `max-tokens`, or `error`"},
+  {name: "stop_reason", key: "stopReason", type: "dict", doc: "`eos`, `stop-token`, `stop-string`, `max-tokens`, or `error`"},
   {name: "error", key: "error", type: "utf8?", doc: "why the question has no result, else null"},
 ];
 
 export const TOKEN_COLUMNS: Column<TokenRow>[] = [
-  {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
-  {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
-  {name: "router", key: "router", type: "utf8", doc: "router name"},
+  {name: "dataset", key: "dataset", type: "dict", doc: "dataset name"},
+  {name: "pair", key: "pair", type: "dict", doc: "model pair name"},
+  {name: "router", key: "router", type: "dict", doc: "router name"},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ"},
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "step", key: "step", type: "i32", doc: "0-based index of the generated token"},
   {name: "token_id", key: "tokenId", type: "i32", doc: "the token"},
-  {name: "piece", key: "piece", type: "utf8", doc: "its text"},
-  {name: "source", key: "source", type: "utf8", doc: "`small` or `large`"},
+  {name: "piece", key: "piece", type: "dict", doc: "its text"},
+  {name: "source", key: "source", type: "dict", doc: "`small` or `large`"},
   {name: "score", key: "score", type: "f64", doc: "router score (±Infinity for the baselines)"},
   {name: "small_token", key: "smallToken", type: "i32", doc: "the small model's greedy token"},
   {name: "small_max_prob", key: "smallMaxProb", type: "f64", doc: "its top-1 probability"},
@@ -176,7 +177,7 @@ export const TOKEN_COLUMNS: Column<TokenRow>[] = [
 ];
 
 export const SUMMARY_COLUMNS: Column<SummaryRow>[] = [
-  ...key<SummaryRow>(),
+  ...key<SummaryRow>("utf8"),
   {name: "questions", key: "questions", type: "i32", doc: "questions run"},
   {name: "errors", key: "errors", type: "i32", doc: "questions recorded with an error (counted wrong)"},
   {name: "correct", key: "correct", type: "i32", doc: "questions answered correctly"},

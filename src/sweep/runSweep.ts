@@ -1,5 +1,6 @@
 import {existsSync, mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
+import {loadZstd} from "../results/arrowCompression.ts";
 import {codeVersion, machineInfo} from "../results/provenance.ts";
 import type {QuestionRow, SummaryRow, TokenRow} from "../results/schema.ts";
 import {TlrError} from "../util/errors.ts";
@@ -61,6 +62,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   // A shard of a config with an \`out\` gets its own folder inside it too: shards never share one.
   const out = options.out ?? `${config.out ? config.out : `results/${config.name}`}${shardSuffix}`;
   claimFolder(out, plan, options.shard);
+  await loadZstd(); // parts are written compressed, synchronously
   const done = new Set(readFinished(out, {tokens: false}).questions.map(questionKey));
 
   const todo = plan.pairs.map((pair) =>
