@@ -17,7 +17,8 @@ import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Token as LlamaToken} from "node-llama-cpp";
-import {getRuntime, installTopLogits, TOP_LOGITS_REQUEST, writeSyntheticGguf} from "../src/index.ts";
+import {getRuntime, writeSyntheticGguf} from "../src/index.ts";
+import {installTopLogits, TOP_LOGITS_REQUEST} from "../src/models/topLogits.ts";
 import {median, record} from "./lib.ts";
 
 const REPS = Number(process.argv[2] ?? 5);

@@ -10,7 +10,7 @@
 import {LocalModel, type DecodeResult, type RemoteProtocol} from "../src/index.ts";
 import {median, record} from "./lib.ts";
 import {remotePass, startServers, TOY_LARGE, TOY_SMALL} from "./remote-lib.ts";
-import {toyPrompts} from "../test/remote/toy.ts";
+import {toyPrompts} from "../test/support/toy.ts";
 
 const QUESTIONS = Number(process.argv[2] ?? 10);
 const REPS = Number(process.argv[3] ?? 3);

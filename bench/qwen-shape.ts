@@ -21,7 +21,8 @@
  * The 0.5B fixture is generated into the fixture cache on first use (~0.5 GB, see README).
  */
 import type {Token as LlamaToken} from "node-llama-cpp";
-import {createRouter, decode, encodePrompt, getRuntime, LocalWeights, physicalCores, qwenFixture, type LocalModel, type QwenFixtureName, type Token} from "../src/index.ts";
+import {createRouter, decode, encodePrompt, getRuntime, physicalCores, qwenFixture, type LocalModel, type QwenFixtureName, type Token} from "../src/index.ts";
+import {LocalWeights} from "../src/models/LocalModel.ts";
 import {median, record, shared} from "./lib.ts";
 
 const REPS = Number(process.argv[2] ?? 5);

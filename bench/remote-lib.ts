@@ -3,18 +3,8 @@
  * a loop that runs questions through decode() with the large model behind a server.
  */
 import {readFileSync} from "node:fs";
-import {
-  connectRemote,
-  createRouter,
-  decode,
-  encodePrompt,
-  LocalModel,
-  readVocabulary,
-  type DecodeResult,
-  type RemoteProtocol,
-  type RouterSpec,
-} from "../src/index.ts";
-import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../test/server/spawn.ts";
+import {connectRemote, createRouter, decode, encodePrompt, LocalModel, readVocabulary, type DecodeResult, type RemoteProtocol, type RouterSpec} from "../src/index.ts";
+import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../test/support/spawn.ts";
 import {repoRoot, shared} from "./lib.ts";
 
 export const TOY_SMALL = `${repoRoot}/models/toy-arith/toy-arith-small.gguf`;

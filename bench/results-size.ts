@@ -1,6 +1,6 @@
 /**
- * Bytes per generated token of a results folder, as written (schema 2: dictionary-encoded
- * strings, ZSTD-compressed batches, a batch per question) and as schema 1 stored the same rows
+ * Bytes per generated token of a results folder, as written (schema 3: dictionary-encoded
+ * strings, ZSTD-compressed batches, a batch per question) and as schema 2 stored the same rows
  * (plain strings, uncompressed: the rows re-encoded here, so both figures come from one run).
  *
  *   npx tlr sweep experiments/quickstart.json --out results/quickstart
@@ -11,17 +11,19 @@
 import {statSync} from "node:fs";
 import {join} from "node:path";
 import {tableToIPC} from "apache-arrow";
-import {buildTable, QUESTION_COLUMNS, readArrowFile, readResults, RESULT_FILES, SUMMARY_COLUMNS, TOKEN_COLUMNS, type Column} from "../src/index.ts";
+import {QUESTION_COLUMNS, readResults, RESULT_FILES, SUMMARY_COLUMNS, TOKEN_COLUMNS} from "../src/index.ts";
+import {readArrowFile} from "../src/results/arrowFile.ts";
+import {buildTable, type Column} from "../src/results/columns.ts";
 import {record} from "./lib.ts";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: npx tsx bench/results-size.ts RESULTS_DIR");
 const results = readResults(dir, {tokens: true});
 const generated = results.questions.reduce((n, q) => n + q.generated, 0);
-/** Schema 1's physical types: the same columns with plain strings. */
+/** Schema 2's (and 1's) physical types: the same columns with plain strings. */
 const plain = <R>(columns: readonly Column<R>[]): Column<R>[] => columns.map((c) => ({...c, type: c.type === "dict" ? "utf8" : c.type === "dict?" ? "utf8?" : c.type}));
 const metadata = readArrowFile(join(dir, RESULT_FILES.summary)).schema.metadata;
-// Schema 1 wrote the token file a batch per question too; the batch count changes its size by a few bytes.
+// Schema 2 wrote the token file a batch per question too; the batch count changes its size by a few bytes.
 const before = {
   summary: tableToIPC(buildTable(plain(SUMMARY_COLUMNS), results.summary, metadata), "file").byteLength,
   questions: tableToIPC(buildTable(plain(QUESTION_COLUMNS), results.questions, metadata), "file").byteLength,

@@ -20,7 +20,7 @@ const REPS = Number(args.find((a) => /^\d+$/.test(a)) ?? 9);
 const before = args.flatMap((a, i) => (args[i - 1] === "--before" ? [resolve(a)] : []));
 const checkouts = [{name: "this", dir: repoRoot}, ...before.map((dir, i) => ({name: before.length > 1 ? `before-${i + 1}` : "before", dir}))];
 const work = mkdtempSync(join(tmpdir(), "tlr-startup-"));
-const hook = resolve(repoRoot, "test/cli/moduleLog/register.mjs");
+const hook = resolve(repoRoot, "test/support/moduleLog/register.mjs");
 
 function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): {ms: number; stdout: string} {
   const t0 = performance.now();

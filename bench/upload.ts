@@ -15,7 +15,7 @@
 import {LocalModel, type DecodeResult, type RemoteProtocol} from "../src/index.ts";
 import {median, record} from "./lib.ts";
 import {csqaPromptTexts, remotePass, startServers, TINY_LARGE, TINY_SMALL, TOY_LARGE, TOY_SMALL} from "./remote-lib.ts";
-import {toyPrompts} from "../test/remote/toy.ts";
+import {toyPrompts} from "../test/support/toy.ts";
 
 const QUESTIONS = Number(process.argv[2] ?? 20);
 const MAX_TOKENS = 100;

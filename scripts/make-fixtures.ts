@@ -7,7 +7,7 @@
  * tiny: the test pair (tiny-small, tiny-large); 0.5b: the Qwen2.5-0.5B-shaped benchmark model.
  */
 import {parseArgs} from "node:util";
-import {defaultQwenVocabPath, fixtureCacheDir, isTlrError, qwenFixture, QWEN_FIXTURES, type QwenFixtureName} from "../src/index.ts";
+import {fixtureCacheDir, isTlrError, qwenFixture, QWEN_FIXTURES, type QwenFixtureName} from "../src/index.ts";
 
 const SETS: Record<string, QwenFixtureName[]> = {tiny: ["tiny-small", "tiny-large"], "0.5b": ["0.5b"], all: ["tiny-small", "tiny-large", "0.5b"]};
 
@@ -21,7 +21,7 @@ try {
   if (!names || positionals.length > 1) throw new Error(`usage: make-fixtures [tiny|0.5b|all] [--vocab PATH] [--dir DIR] [--seed N] (got ${positionals.join(" ")})`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${values.seed}`);
-  const options = {vocabPath: values.vocab ?? defaultQwenVocabPath(), dir: values.dir ?? fixtureCacheDir(), seed};
+  const options = {vocabPath: values.vocab, dir: values.dir ?? fixtureCacheDir(), seed};
   for (const name of names) {
     const s = QWEN_FIXTURES[name];
     process.stderr.write(`${name}: qwen2, hidden ${s.hidden}, ${s.layers} layers, ${s.heads}/${s.kvHeads} heads, FFN ${s.ffn}, ${s.rows} rows, ${s.weights} … `);

@@ -1,14 +1,14 @@
 import {readFile} from "node:fs/promises";
 import {Command, Option} from "commander";
 import {decode} from "../decoding/decode.ts";
-import {DEFAULT_NETWORK} from "../decoding/network.ts";
-import {loadPair} from "../models/pair.ts";
-import {loadRemotePair} from "../models/remote/loadRemotePair.ts";
-import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../models/remote/RemoteModel.ts";
+import {DEFAULT_NETWORK} from "../decoding/networkModel.ts";
+import {openPair} from "../models/openPair.ts";
+import {resolveModel, resolveModelPath} from "../models/resolveModel.ts";
+import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import type {GpuSetting} from "../models/runtime.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
-import {ALL_ROUTER_KINDS, loadRouter} from "../routing/loadRouter.ts";
-import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
+import {encodePrompt} from "../core/Tokenizer.ts";
+import {loadRouter} from "../routing/loadRouter.ts";
+import {ALL_ROUTER_KINDS, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
@@ -44,14 +44,6 @@ interface GenerateFlags {
   timeout: number;
   retries: number;
 }
-
-/** `--large` names a server rather than a file. */
-export function isModelUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
-}
-
-/** Routers whose threshold has a natural default; the others need --threshold. */
-const DEFAULT_THRESHOLDS: Record<string, number> = {"always-small": 0, "always-large": 0, oracle: 0.5};
 
 export function generateCommand(io: CliIO): Command {
   return new Command("generate")
@@ -90,16 +82,15 @@ export function generateCommand(io: CliIO): Command {
 
 async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   // Everything that can be checked without a model is checked first.
-  if (!ALL_ROUTER_KINDS.includes(flags.router)) throw new TlrError(`unknown router "${flags.router}": use one of ${ALL_ROUTER_KINDS.join(", ")}`);
-  if (isLearnedRouterKind(flags.router) !== (flags.routerFile !== undefined)) {
-    throw new TlrError(isLearnedRouterKind(flags.router) ? `router ${flags.router} needs --router-file` : `--router-file goes with a learned router (mlp, logreg, onnx), not ${flags.router}`);
-  }
-  const threshold = flags.threshold ?? DEFAULT_THRESHOLDS[flags.router];
-  if (threshold === undefined) throw new TlrError(`router ${flags.router} needs --threshold`);
+  const ref = {kind: flags.router, seed: routerKindInfo(flags.router)?.seeded ? flags.seed : undefined, file: flags.routerFile};
+  validateRouterRef({...ref, thresholds: flags.threshold === undefined ? undefined : [flags.threshold]}, {thresholds: true, labels: {file: "--router-file", threshold: "--threshold"}});
+  const threshold = flags.threshold ?? fixedThreshold(flags.router)!; // validated: a kind without a fixed threshold has --threshold
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
-  const router = await loadRouter({kind: flags.router, seed: flags.router === "random" ? flags.seed : undefined, file: flags.routerFile}, {smallModel: flags.small});
+  const smallPath = resolveModelPath(flags.small, {role: "small model"});
+  const largeAt = resolveModel(flags.large);
+  const router = await loadRouter(ref, {smallModel: smallPath});
   const network = {rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, jitterMs: flags.jitter, seed: flags.seed};
   const gpu: GpuSetting = flags.gpu === "false" ? false : (flags.gpu as GpuSetting);
 
@@ -109,36 +100,34 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const common = {contextSize: flags.contextSize, topK: flags.topK, entropy: flags.entropy, gpu};
   const onWarning = (w: string) => io.stderr.write(`tlr: warning: ${w}\n`);
   // A learned router may read the hidden state and more top log-probabilities than --top-k.
-  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: flags.small, threads: flags.smallThreads, hidden: router.needsHidden, features: flags.features};
-  const pair = isModelUrl(flags.large)
-    ? await loadRemotePair({
-        small,
-        large: {
-          url: flags.large,
+  const small = {...common, topK: Math.max(flags.topK, router.needsTopK ?? 0), path: smallPath, threads: flags.smallThreads, hidden: router.needsHidden, features: flags.features};
+  const large =
+    "url" in largeAt
+      ? {
+          url: largeAt.url,
           protocol: flags.protocol as RemoteProtocol | "auto",
           apiKey: flags.apiKey ?? (io.env.TLR_API_KEY || undefined),
           model: flags.remoteModel,
           topK: flags.topK,
           timeoutMs: flags.timeout,
           retry: {retries: Math.max(0, flags.retries)},
-        },
-        onWarning,
-      })
-    : await loadPair({small, large: {...common, path: flags.large, threads: flags.largeThreads}, onWarning});
+        }
+      : {...common, path: largeAt.path, threads: flags.largeThreads};
+  const pair = await openPair({small, large, onWarning});
   try {
-    const prompt = encodePrompt(pair.small.tokenizer, promptText, {special: flags.special});
+    const prompt = encodePrompt(pair.tokenizer, promptText, {special: flags.special});
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
     const result = await decode({
       prompt,
       small: pair.small,
       large: pair.large,
-      tokenizer: pair.small.tokenizer,
+      tokenizer: pair.tokenizer,
       router,
       threshold,
       maxTokens: flags.maxTokens,
       stop: {strings: flags.stop},
       network,
-      sharedVocabSize: pair.vocabulary.sharedSize,
+      sharedVocabSize: pair.sharedVocabSize,
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
     });
     if (writer) {

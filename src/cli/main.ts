@@ -24,6 +24,7 @@ export const COMMANDS: {name: string; description: string; load: () => Promise<(
   {name: "models", description: "named GGUF models on the Hugging Face Hub: list them, pull them into the Hugging Face cache (sha256 checked)", load: async () => (await import("./models.ts")).modelsCommand},
   {name: "table1", description: "print a results folder in the paper's Table 1 layout (latency per threshold), beside the paper's own figures", load: async () => (await import("./table1.ts")).table1Command},
   {name: "compare", description: "compare routers at equal upload fractions: accuracy read off each router's accuracy-vs-upload curve (linear interpolation between measured runs)", load: async () => (await import("./compare.ts")).compareCommand},
+  {name: "demo", description: "a local web page on a pair: ask a question, stream the answer with the large model's tokens marked beside live latency and upload figures", load: async () => (await import("./demo.ts")).demoCommand},
 ];
 
 /**

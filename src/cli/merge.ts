@@ -1,6 +1,6 @@
 import {Command} from "commander";
 import {formatSummary} from "../results/formatTable.ts";
-import {mergeSweeps} from "../sweep/merge.ts";
+import {mergeSweeps} from "../results/mergeSweeps.ts";
 import {useColor, type CliIO} from "./io.ts";
 
 export function mergeCommand(io: CliIO): Command {

@@ -1,6 +1,6 @@
 import {Command} from "commander";
 import {MODEL_PRESETS} from "../models/modelPresets.ts";
-import {PAIR_PRESETS} from "../models/presets.ts";
+import {PAIR_PRESETS} from "../models/pairPresets.ts";
 import {cachedModelPath, pullModel} from "../models/pullModel.ts";
 import {toJson, type CliIO} from "./io.ts";
 

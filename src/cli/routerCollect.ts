@@ -1,11 +1,10 @@
 import {Command, Option} from "commander";
-import {collectRouterData} from "../routing/learned/collectRouterData.ts";
-import {cachedModelPath} from "../models/pullModel.ts";
-import {pairPreset} from "../models/presets.ts";
+import {collectRouterData} from "../learn/collectRouterData.ts";
+import {pairPreset} from "../models/pairPresets.ts";
 import {TlrError} from "../util/errors.ts";
 import {parseInteger, parsePositiveInt, type CliIO} from "./io.ts";
 
-/** --pair, or --small and --large (each a path or model:NAME). */
+/** --pair, or --small and --large (each a path or model:NAME, resolved by collectRouterData). */
 function resolvePairArgs(flags: {small?: string; large?: string; pair?: string}): {small: string; large: string} {
   if (flags.pair !== undefined) {
     if (flags.small !== undefined || flags.large !== undefined) throw new TlrError("give --pair or --small and --large, not both");
@@ -13,8 +12,7 @@ function resolvePairArgs(flags: {small?: string; large?: string; pair?: string})
     return {small: p.small, large: p.large};
   }
   if (flags.small === undefined || flags.large === undefined) throw new TlrError("give --small and --large (or --pair)");
-  const path = (m: string) => (m.startsWith("model:") ? cachedModelPath(m.slice("model:".length)) : m);
-  return {small: path(flags.small), large: path(flags.large)};
+  return {small: flags.small, large: flags.large};
 }
 
 interface CollectFlags {
@@ -26,6 +24,8 @@ interface CollectFlags {
   task?: string;
   limit?: number;
   seed?: number;
+  generate?: number;
+  generatorSeed?: number;
   dataDir?: string;
   reference?: "gold" | "large";
   labels: "citer" | "outcome";
@@ -46,8 +46,10 @@ export function routerCollectCommand(io: CliIO): Command {
     .requiredOption("--dataset <name>", "a registered dataset (tlr data list) or a JSONL file; use a training split")
     .option("--split <split>", "the split (e.g. train); default: the dataset's default")
     .option("--task <name>", "the task (dataset:format); default: the dataset's")
-    .option("--limit <n>", "questions to collect (a generated dataset draws this many)", parsePositiveInt)
-    .option("--seed <n>", "sample the questions with this seed (a generated dataset's generator seed)", parseInteger)
+    .option("--limit <n>", "questions to collect (default: all of the split)", parsePositiveInt)
+    .option("--seed <n>", "sample the questions with this seed (Python's random.Random(seed).sample), as sweeps do; default: the first --limit", parseInteger)
+    .option("--generate <n>", "a generated dataset (toy_arith): generate n items instead of the manifest's (the split to choose from)", parsePositiveInt)
+    .option("--generator-seed <n>", "a generated dataset: the generator's seed (default: the manifest's)", parseInteger)
     .option("--data-dir <dir>", "a local data folder (default: $TLR_DATA_DIR, else the Hugging Face Hub)")
     .addOption(new Option("--reference <kind>", "gold: the dataset's chain of thought; large: the large model's greedy output (default: gold where every question has one)").choices(["gold", "large"]))
     .addOption(new Option("--labels <mode>", "citer: 0 where only the large model is right, the continuation check where both are wrong; outcome: the continuation check for every wrong small token").choices(["citer", "outcome"]).default("citer"))

@@ -1,5 +1,5 @@
 import {Command} from "commander";
-import {evaluateRouter} from "../routing/learned/evaluateRouter.ts";
+import {evaluateRouter} from "../learn/evaluateRouter.ts";
 import {collect, toJson, type CliIO} from "./io.ts";
 
 const pct = (x: number) => (Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);

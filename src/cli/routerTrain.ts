@@ -1,7 +1,7 @@
 import {Command, Option} from "commander";
 import {parseFeatureSpec} from "../routing/learned/featureSpec.ts";
 import {writeRouterFile} from "../routing/learned/routerFile.ts";
-import {trainRouter} from "../routing/learned/trainRouter.ts";
+import {trainRouter} from "../learn/trainRouter.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, type CliIO} from "./io.ts";
 
 interface TrainFlags {

@@ -4,7 +4,8 @@ import {loadExperiment} from "../sweep/config.ts";
 import {planSweep} from "../sweep/plan.ts";
 import {runSweep} from "../sweep/runSweep.ts";
 import {shardFromScheduler} from "../sweep/schedulerShard.ts";
-import {parseShard, type Shard} from "../sweep/shard.ts";
+import type {Shard} from "../results/sweepState.ts";
+import {parseShard} from "../sweep/shard.ts";
 import {parsePositiveInt, useColor, type CliIO} from "./io.ts";
 import {progressPrinter} from "./progress.ts";
 

@@ -1,6 +1,9 @@
-import type {NextResult, Token, Tokenizer} from "../models/TokenModel.ts";
+import type {NextResult} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 import {TlrError} from "../util/errors.ts";
-import {jitterMs, transferMs, type NetworkModel, type WireProtocol} from "./network.ts";
+import {jitterMs, transferMs, type NetworkModel} from "./networkModel.ts";
+import {type WireProtocol} from "../wire/WireProtocol.ts";
 import type {TokenRecord} from "./types.ts";
 
 /** One step of one run, as the decoder saw it. */

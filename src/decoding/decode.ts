@@ -1,8 +1,11 @@
-import type {Token, TokenModel, Tokenizer} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {TokenModel} from "../models/TokenModel.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 import {routes, type Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {PathAccount} from "./account.ts";
-import {DEFAULT_NETWORK, SESSION_PROTOCOL, type NetworkModel, type WireProtocol} from "./network.ts";
+import {DEFAULT_NETWORK, type NetworkModel} from "./networkModel.ts";
+import {SESSION_PROTOCOL, type WireProtocol} from "../wire/WireProtocol.ts";
 import {summarizeRecords} from "./stats.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 

@@ -1,4 +1,5 @@
-import type {NextOptions, NextResult, Token, TokenModel} from "../models/TokenModel.ts";
+import type {NextOptions, NextResult, TokenModel} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 
 /** Model work actually done (memo misses), for benchmarks and progress. */
 export interface ModelWork {

@@ -1,4 +1,4 @@
-import type {Token} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 import {routes} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import type {PathAccount} from "./account.ts";

@@ -1,4 +1,5 @@
-import type {Prediction, Token, WireUse} from "../models/TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
+import type {WireUse} from "../models/TokenModel.ts";
 
 export type TokenSource = "small" | "large";
 

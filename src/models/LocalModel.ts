@@ -1,14 +1,16 @@
 import type {LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
 import {physicalCores} from "../util/cpu.ts";
 import {ContextFullError, TlrError, errorMessage} from "../util/errors.ts";
-import {featuresFromLogits} from "./features.ts";
+import {featuresFromLogits} from "../core/featuresFromLogits.ts";
 import {HIDDEN_STATE_CONTEXT_OPTIONS, readHiddenState} from "./hiddenState.ts";
 import {installTopLogits, TOP_LOGITS_MIN_VOCABULARY, TOP_LOGITS_REQUEST, type TopLogitsHandle} from "./topLogits.ts";
 import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
 import {planEvaluation} from "./schedule.ts";
-import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, Tokenizer} from "./TokenModel.ts";
+import type {ModelInfo, NextOptions, NextResult, TokenModel} from "./TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 
 export interface LocalModelOptions {
   /** Path to a GGUF file. */

@@ -1,37 +1,4 @@
-/** A token id in the pair's shared vocabulary. Models exchange ids, never text. */
-export type Token = number;
-
-export interface TopLogprob {
-  id: Token;
-  /** Natural-log probability under the model's raw (temperature 1, unfiltered) softmax. */
-  logprob: number;
-}
-
-/** What a model says about the next token after a transcript (greedy decoding). */
-export interface Prediction {
-  /** The greedy (argmax) next token. */
-  token: Token;
-  /** The K most likely tokens, most likely first. */
-  top: TopLogprob[];
-  /** Probability of the most likely token. */
-  maxProb: number;
-  /** Top-1 minus top-2 probability. */
-  margin: number;
-  /** Entropy of the next-token distribution in nats; see `entropyExact`. */
-  entropy: number;
-  /**
-   * True when `entropy` was summed over the whole vocabulary. Otherwise it is the top-K
-   * estimate: the K kept tokens exactly, and the remaining mass R counted as if spread over
-   * tokens each as likely as the K-th (−R·ln p_K), which is a lower bound of the exact value.
-   */
-  entropyExact: boolean;
-  /**
-   * The model's last-layer hidden state after the transcript (post-final-norm: the lm_head's
-   * input), present only when the model was loaded with `hidden: true` (see models/hiddenState.ts).
-   * Like the logits, it depends on how the transcript was batched, so it travels with the prediction.
-   */
-  hidden?: Float32Array;
-}
+import type {Prediction, Token} from "../core/Prediction.ts";
 
 /** One `next()` call: the prediction plus what it cost. */
 export interface NextResult {
@@ -118,26 +85,4 @@ export interface TokenModel {
   /** Forget all state (the next call evaluates the whole transcript). */
   reset(): Promise<void>;
   dispose(): Promise<void>;
-}
-
-/** Text <-> ids for prompts and for printing generated tokens. */
-export interface Tokenizer {
-  readonly bos: Token | null;
-  readonly eos: Token | null;
-  /** Whether prompts for this model start with BOS (GGUF add_bos_token, as llama.cpp reads it). */
-  readonly addsBos: boolean;
-  /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */
-  tokenize(text: string, special?: boolean): Token[];
-  /**
-   * `context` is the ids just before `ids`, so a piece's leading space comes out right.
-   * `special` renders control tokens as their text (`<s>`) instead of nothing.
-   */
-  detokenize(ids: readonly Token[], context?: readonly Token[], special?: boolean): string;
-}
-
-/** A prompt as the model expects it: BOS first exactly when the model wants one. */
-export function encodePrompt(tokenizer: Tokenizer, text: string, options: {special?: boolean} = {}): Token[] {
-  const ids = tokenizer.tokenize(text, options.special ?? false);
-  if (tokenizer.addsBos && tokenizer.bos !== null && ids[0] !== tokenizer.bos) return [tokenizer.bos, ...ids];
-  return ids;
 }

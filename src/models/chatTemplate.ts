@@ -2,7 +2,7 @@ import {resolveChatWrapper, type ChatHistoryItem, type LlamaModel} from "node-ll
 import {TlrError, errorMessage} from "../util/errors.ts";
 import {readHeader} from "./gguf.ts";
 import {getRuntime} from "./runtime.ts";
-import type {Token} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 
 export interface ChatEncodeOptions {
   /** A system message before the user's. Default: none (templates that insist on one add their own). */

@@ -1,4 +1,4 @@
-import type {Token} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 
 /**
  * Why schedules matter: on CPU, ggml computes one token and a batch of tokens with different

@@ -2,7 +2,8 @@ import type {LlamaModel, Token as LlamaToken} from "node-llama-cpp";
 import {TlrError, errorMessage} from "../util/errors.ts";
 import {readHeader} from "./gguf.ts";
 import {getRuntime} from "./runtime.ts";
-import type {Token, Tokenizer} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
 
 /** The `Tokenizer` view of a loaded node-llama-cpp model. */
 export function tokenizerOf(model: LlamaModel): Tokenizer {

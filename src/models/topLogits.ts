@@ -1,6 +1,6 @@
 import type {Llama, LlamaContext, LlamaModel} from "node-llama-cpp";
 import {TlrError} from "../util/errors.ts";
-import type {Token} from "./TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
 
 /**
  * Top-K logits and exact entropy without node-llama-cpp sorting the vocabulary into a Map: the

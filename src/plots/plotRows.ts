@@ -1,9 +1,9 @@
+import {isBaseline} from "../results/formatTable.ts";
 import type {Results} from "../results/resultsFolder.ts";
 import type {SummaryRow} from "../results/schema.ts";
+import type {RouterRole} from "../routing/routerKinds.ts";
 import {runLabels} from "./runLabels.ts";
 
-/** What a summary row is on a plot: a baseline rule, the oracle ceiling, or a point of a router's curve. */
-export type PlotRole = "small-only" | "large-only" | "oracle" | "router";
 
 /**
  * One summary row, flattened for Vega-Lite: the Arrow values unchanged (fractions, milliseconds,
@@ -16,22 +16,16 @@ const KEPT = ["router", "routerKind", "threshold", "target", "questions", "accur
 export interface PlotRow extends Pick<SummaryRow, (typeof KEPT)[number]> {
   /** The run (results folder × dataset × pair) the row belongs to, as legends and facets name it. */
   run: string;
-  role: PlotRole;
+  /** The run's router role (results' `router_role`): a baseline rule, the oracle, or a point of a router's curve. */
+  role: RouterRole;
   /** τ as points are labelled: up to 4 significant digits; "—" for the baselines. */
   tau: string;
   /** The rest of the overall time: router scoring (total − SLM − comm + LLM). */
   routerMs: number;
 }
 
-export function roleOf(row: SummaryRow): PlotRole {
-  if (row.routerKind === "always-small") return "small-only";
-  if (row.routerKind === "always-large") return "large-only";
-  if (row.routerKind === "oracle") return "oracle";
-  return "router";
-}
-
 export function tauLabel(row: SummaryRow): string {
-  if (row.routerKind === "always-small" || row.routerKind === "always-large") return "—";
+  if (isBaseline(row.routerRole)) return "—";
   if (!Number.isFinite(row.threshold)) return row.threshold > 0 ? "∞" : "−∞";
   return String(Number(row.threshold.toPrecision(4)));
 }
@@ -42,7 +36,7 @@ export function plotRows(results: readonly Results[]): PlotRow[] {
   return results.flatMap((r, i) =>
     r.summary.map((s): PlotRow => ({
       run: labels[i]!(s),
-      role: roleOf(s),
+      role: s.routerRole,
       ...(Object.fromEntries(KEPT.map((k) => [k, s[k]])) as Pick<SummaryRow, (typeof KEPT)[number]>),
       tau: tauLabel(s),
       routerMs: Math.max(0, s.totalMs - s.smallMs - s.commLargeMs),

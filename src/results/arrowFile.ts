@@ -12,6 +12,9 @@ export interface ArrowWriteOptions {
   compression?: "zstd" | "none";
 }
 
+/** Results files and parts are ZSTD-compressed (README, "Results files"). */
+export const COMPRESSED: ArrowWriteOptions = {compression: "zstd"};
+
 const writerFor = (options: ArrowWriteOptions): RecordBatchFileWriter => (options.compression === "zstd" ? new CompressedFileWriter() : new RecordBatchFileWriter());
 
 /** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file. */

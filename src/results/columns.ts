@@ -10,11 +10,37 @@ export type ColumnType = "utf8" | "utf8?" | "dict" | "dict?" | "f64" | "f64?" | 
 
 /** One column: its Arrow name (snake_case), type, meaning, and how to read it off a row. */
 export interface Column<R> {
-  name: string;
-  key: keyof R & string;
-  type: ColumnType;
-  doc: string;
+  readonly name: string;
+  readonly key: keyof R & string;
+  readonly type: ColumnType;
+  readonly doc: string;
+  /**
+   * Added to a file after files without it were written (a nullable column): reading a file that
+   * lacks it gives null instead of refusing the file, so older results folders stay readable.
+   */
+  readonly optional?: boolean;
 }
+
+/** The JavaScript value a column type holds (i64 as a number: counts of bytes stay far below 2^53). */
+export type ColumnValue<T extends ColumnType> = T extends "utf8" | "dict"
+  ? string
+  : T extends "utf8?" | "dict?"
+    ? string | null
+    : T extends "f64" | "i32" | "i64"
+      ? number
+      : T extends "f64?" | "i32?"
+        ? number | null
+        : T extends "bool"
+          ? boolean
+          : number[];
+
+/**
+ * The row type a column table describes: one field per column, named by its `key`, typed by its
+ * `type`. Declared `as const`, a table is then the one place a results row's fields are written.
+ */
+export type RowOf<C extends readonly {readonly key: string; readonly type: ColumnType}[]> = {
+  -readonly [K in C[number] as K["key"]]: ColumnValue<K["type"]>;
+};
 
 function arrowType(t: ColumnType): DataType {
   switch (t.replace("?", "")) {
@@ -50,11 +76,15 @@ export function buildTable<R>(columns: readonly Column<R>[], rows: readonly R[],
 
 /** Rows back from a table, converted to plain JS values (numbers, strings, arrays, null). */
 export function readTable<R>(columns: readonly Column<R>[], table: Table, file: string): R[] {
-  const missing = columns.filter((c) => !table.getChild(c.name)).map((c) => c.name);
+  const missing = columns.filter((c) => !c.optional && !table.getChild(c.name)).map((c) => c.name);
   if (missing.length > 0) throw new Error(`${file} lacks the column(s) ${missing.join(", ")}`);
   const rows: Record<string, unknown>[] = Array.from({length: table.numRows}, () => ({}));
   for (const c of columns) {
-    const vector = table.getChild(c.name)!;
+    const vector = table.getChild(c.name);
+    if (!vector) {
+      for (const row of rows) row[c.key] = null;
+      continue;
+    }
     for (let i = 0; i < table.numRows; i++) {
       let v: unknown = vector.get(i);
       if (v !== null && (c.type === "list<i32>" || c.type === "list<f32>")) v = Array.from(v as Iterable<number>);

@@ -22,8 +22,8 @@ export interface RouterAtUpload {
  * interpolation between the two points around each fraction. Points are never extrapolated.
  */
 export function compareAtUpload(summary: readonly SummaryRow[], fractions: readonly number[], routers?: readonly string[]): RouterAtUpload[] {
-  const smallOnly = summary.find((s) => s.routerKind === "always-small");
-  const names = routers ?? [...new Set(summary.filter((s) => s.routerKind !== "always-small" && s.routerKind !== "always-large" && s.routerKind !== "oracle").map((s) => s.router))];
+  const smallOnly = summary.find((s) => s.routerRole === "baseline-small");
+  const names = routers ?? [...new Set(summary.filter((s) => s.routerRole === "router").map((s) => s.router))];
   return names.map((router) => {
     const points: UploadPoint[] = summary
       .filter((s) => s.router === router)

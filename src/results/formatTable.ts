@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import type {RouterRole} from "../routing/routerKinds.ts";
 import type {SummaryRow} from "./schema.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -35,7 +36,7 @@ export function summaryTables(rows: readonly SummaryRow[]): SummaryTable[] {
     head: HEAD,
     align: HEAD.map((_, i) => (i === 0 ? "left" : "right")),
     body: g.map((r) => {
-      const tau = r.routerKind === "always-small" || r.routerKind === "always-large" ? "—" : r.target !== null ? `${fmtTau(r.threshold)} (target ${pct(r.target)})` : fmtTau(r.threshold);
+      const tau = isBaseline(r.routerRole) ? "—" : r.target !== null ? `${fmtTau(r.threshold)} (target ${pct(r.target)})` : fmtTau(r.threshold);
       return [
         r.router,
         tau,
@@ -64,6 +65,11 @@ export function formatSummary(rows: readonly SummaryRow[], options: {color?: boo
       return `${t.title}\n${table.toString()}`;
     })
     .join("\n\n");
+}
+
+/** The small or the large model alone: their threshold means nothing. */
+export function isBaseline(role: RouterRole): boolean {
+  return role === "baseline-small" || role === "baseline-large";
 }
 
 function fmtTau(t: number): string {

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import {TlrError} from "../util/errors.ts";
+import {isBaseline} from "./formatTable.ts";
 import type {QuestionRow} from "./schema.ts";
 
 /** She et al. (2025), Table 1: seconds per 100-token generation, by threshold of their MLP router. */
@@ -33,7 +34,7 @@ export interface Table1Column {
  * network + large-model time and the overall latency (seconds), plus accuracy and upload fraction.
  */
 export function paperTable1(questions: readonly QuestionRow[], router?: string): {router: string; columns: Table1Column[]} {
-  const routed = questions.filter((q) => q.routerKind !== "always-small" && q.routerKind !== "always-large");
+  const routed = questions.filter((q) => !isBaseline(q.routerRole));
   const names = [...new Set(routed.map((q) => q.router))];
   const name = router ?? names[0];
   if (name === undefined) throw new TlrError("the results hold no router runs besides the baselines: sweep a router first");

@@ -3,9 +3,10 @@ import {join} from "node:path";
 import {Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
 import {loadZstd} from "./arrowCompression.ts";
-import {checkArrowFile, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
-import {buildTable, readTable} from "./columns.ts";
+import {checkArrowFile, COMPRESSED, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
+import {buildTable, readTable, schemaOf} from "./columns.ts";
 import {unifyDictionaries} from "./unifyDictionaries.ts";
+import {READABLE_SCHEMA_VERSIONS, readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
 /** Provenance stored in every results file's schema metadata (values are JSON). */
@@ -55,8 +56,8 @@ export function parseMetadata(map: Map<string, string>, file: string): ResultsMe
     out[k] = k === "schemaVersion" || k === "created" ? v : JSON.parse(v);
   }
   const meta = out as unknown as ResultsMetadata;
-  if (meta.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new TlrError(`${file} uses results schema ${meta.schemaVersion}; this tlr reads schema ${RESULTS_SCHEMA_VERSION}`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(meta.schemaVersion)) {
+    throw new TlrError(`${file} uses results schema ${meta.schemaVersion}; this tlr reads schemas ${READABLE_SCHEMA_VERSIONS.join(", ")} (it writes ${RESULTS_SCHEMA_VERSION})`);
   }
   return meta;
 }
@@ -80,8 +81,9 @@ export async function writeResults(dir: string, rows: {summary: SummaryRow[]; qu
   const tokensFile = join(dir, RESULT_FILES.tokens);
   if (rows.tokens.length > 0 && rows.tokens[0] instanceof Table) {
     // One record batch (or more) per question, as the parts' slices come: each batch holds all the
-    // runs of one question, whose shared prefixes zstd then stores about once.
-    const {schema, batches} = unifyDictionaries(rows.tokens as Table[], map);
+    // runs of one question, whose shared prefixes zstd then stores about once. Slices of files
+    // written before schema 3 (plain strings) are encoded against the same dictionaries.
+    const {schema, batches} = unifyDictionaries(rows.tokens as Table[], schemaOf(TOKEN_COLUMNS, map));
     await writeArrowFileStreaming(tokensFile, schema, batches(), COMPRESSED);
   } else {
     writeArrowFile(tokensFile, buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map), COMPRESSED);
@@ -90,9 +92,6 @@ export async function writeResults(dir: string, rows: {summary: SummaryRow[]; qu
   writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map), COMPRESSED);
   writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map), COMPRESSED);
 }
-
-/** Results files and parts are ZSTD-compressed (README, "Results files"). */
-export const COMPRESSED = {compression: "zstd"} as const;
 
 /**
  * Reads a results folder: the three Arrow files and their metadata. A missing or truncated file
@@ -122,8 +121,8 @@ export function readResults(dir: string, options: {tokens?: boolean} = {}): Resu
   return {
     dir,
     metadata: parseMetadata(summary.schema.metadata, summaryFile),
-    summary: asTlr(() => readTable(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
-    questions: asTlr(() => readTable(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
+    summary: asTlr(() => readRunRows(SUMMARY_COLUMNS, summary, summaryFile), summaryFile),
+    questions: asTlr(() => readRunRows(QUESTION_COLUMNS, questions, join(dir, RESULT_FILES.questions)), join(dir, RESULT_FILES.questions)),
     tokens: tokens ? asTlr(() => readTable(TOKEN_COLUMNS, tokens, join(dir, RESULT_FILES.tokens)), join(dir, RESULT_FILES.tokens)) : [],
   };
 }

@@ -1,122 +1,49 @@
-import type {TokenRecord} from "../decoding/types.ts";
-import type {Column} from "./columns.ts";
+import type {RouterRole} from "../routing/routerKinds.ts";
+import type {ColumnType, RowOf} from "./columns.ts";
 
-/** The per-token counts, times and bytes a results row keeps unchanged from its `TokenRecord`. */
-type TokenRecordCosts = "smallEvaluated" | "largeEvaluated" | "smallMs" | "largeMs" | "probeMs" | "routerMs" | "netMs" | "bytesUp" | "bytesDown" | "tMs";
+/*
+ * The columns of the three results files, each table declared once: the row types below are
+ * derived from them (`RowOf`), so a field and its column cannot drift apart. README's schema
+ * tables list the same columns (test/docs/readme.test.ts checks it).
+ */
 
-/** Bumped when a column changes meaning or type; readers refuse other versions. */
-export const RESULTS_SCHEMA_VERSION = "2";
+/**
+ * Bumped when a column changes meaning or type; readers refuse versions they do not know. 2 added
+ * `router_role`; 3 stores the repeated strings dictionary-encoded and compresses every record
+ * batch with ZSTD (README, "Results files"). 1 and 2 are still read (see readRunRows).
+ */
+export const RESULTS_SCHEMA_VERSION = "3";
 
-/** Which run a row belongs to: dataset × pair × router × threshold. */
-export interface RunKey {
-  dataset: string;
-  split: string;
-  task: string;
-  pair: string;
-  /** Router name with its arguments, e.g. "max-prob", "random(seed=0)"; baselines are "small-only" and "large-only". */
-  router: string;
-  routerKind: string;
-  threshold: number;
-  /** The target upload fraction a calibrated threshold was chosen for, else null. */
-  target: number | null;
-}
+type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string; readonly optional?: boolean}[];
 
-export interface QuestionRow extends RunKey {
-  /** Position of the question in the swept subset (the sort key). */
-  questionIndex: number;
-  questionId: string;
-  promptTokens: number;
-  /** The generated token ids: the run's truth. */
-  generatedIds: number[];
-  output: string;
-  extracted: string | null;
-  extractionRule: string;
-  gold: string | null;
-  correct: boolean;
-  generated: number;
-  largeTokens: number;
-  uploadFraction: number;
-  largeCalls: number;
-  probes: number;
-  bytesUp: number;
-  bytesDown: number;
-  ttftMs: number;
-  tbtMs: number;
-  smallMs: number;
-  largeMs: number;
-  networkMs: number;
-  routerMs: number;
-  totalMs: number;
-  wallMs: number;
-  smallEvaluated: number;
-  largeEvaluated: number;
-  stopReason: string;
-  /** Why the question has no result (e.g. the remote model failed after its retries), else null. */
-  error: string | null;
-}
+/**
+ * Which run a row belongs to: dataset × pair × router × threshold (the first columns of summary and
+ * question rows). Its strings are dictionary-encoded in the per-question file, where they repeat on
+ * every row, and plain in the small summary.
+ */
+const runKeyColumns = <T extends "utf8" | "dict">(text: T) =>
+  [
+    {name: "dataset", key: "dataset", type: text, doc: "dataset name"},
+    {name: "split", key: "split", type: text, doc: "dataset split"},
+    {name: "task", key: "task", type: text, doc: "task (dataset:prompt format)"},
+    {name: "pair", key: "pair", type: text, doc: "model pair name"},
+    {name: "router", key: "router", type: text, doc: "router with its arguments; baselines `small-only`, `large-only`"},
+    {name: "router_kind", key: "routerKind", type: text, doc: "registered router kind"},
+    {name: "router_role", key: "routerRole", type: text, doc: "`baseline-small`, `baseline-large`, `oracle` or `router` (what tables and plots go by)"},
+    {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
+    {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
+  ] as const satisfies Columns;
 
-/** A token record as a results row (its costs and clock fields kept as the decoder recorded them). */
-export interface TokenRow extends Pick<TokenRecord, TokenRecordCosts> {
-  dataset: string;
-  pair: string;
-  router: string;
-  threshold: number;
-  questionIndex: number;
-  step: number;
-  tokenId: number;
-  piece: string;
-  source: string;
-  score: number;
-  smallToken: number;
-  smallMaxProb: number;
-  smallMargin: number;
-  smallEntropy: number;
-  smallTopIds: number[];
-  smallTopLogprobs: number[];
-  largeToken: number | null;
-  largeMaxProb: number | null;
-}
+/** `routerRole` is stored as utf8 and read back as one of the registry's roles. */
+type WithRole<R extends {routerRole: string}> = Omit<R, "routerRole"> & {routerRole: RouterRole};
 
-export interface SummaryRow extends RunKey {
-  questions: number;
-  /** Questions recorded with an error (counted wrong). */
-  errors: number;
-  correct: number;
-  accuracy: number;
-  /** Wilson score 95% interval of the accuracy. */
-  accuracyLow: number;
-  accuracyHigh: number;
-  /** Tokens from the large model over all generated tokens (pooled over questions). */
-  uploadFraction: number;
-  generatedPerQuestion: number;
-  largeCallsPerQuestion: number;
-  bytesUpPerQuestion: number;
-  bytesDownPerQuestion: number;
-  /** Latency means per question, as in the paper's Table 1. */
-  ttftMs: number;
-  tbtMs: number;
-  smallMs: number;
-  /** Communication plus large-model compute (the paper's "comm + LLM inference"). */
-  commLargeMs: number;
-  totalMs: number;
-}
+export type RunKey = WithRole<RowOf<ReturnType<typeof runKeyColumns<"utf8">>>>;
 
-/** The run key's strings: dictionary-encoded in the per-question file (they repeat on every row), plain in the small summary. */
-const key = <R extends RunKey>(text: "utf8" | "dict"): Column<R>[] => [
-  {name: "dataset", key: "dataset", type: text, doc: "dataset name"},
-  {name: "split", key: "split", type: text, doc: "dataset split"},
-  {name: "task", key: "task", type: text, doc: "task (dataset:prompt format)"},
-  {name: "pair", key: "pair", type: text, doc: "model pair name"},
-  {name: "router", key: "router", type: text, doc: "router with its arguments; baselines `small-only`, `large-only`"},
-  {name: "router_kind", key: "routerKind", type: text, doc: "registered router kind"},
-  {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
-  {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
-];
-
-export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
-  ...key<QuestionRow>("dict"),
+export const QUESTION_COLUMNS = [
+  ...runKeyColumns("dict"),
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
+  {name: "prompt", key: "prompt", type: "utf8?", doc: "the prompt text as the task formatted it (null in files written before tlr recorded it)", optional: true},
   {name: "prompt_tokens", key: "promptTokens", type: "i32", doc: "prompt length in tokens (BOS included)"},
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},
@@ -143,9 +70,12 @@ export const QUESTION_COLUMNS: Column<QuestionRow>[] = [
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "tokens the large model evaluated"},
   {name: "stop_reason", key: "stopReason", type: "dict", doc: "`eos`, `stop-token`, `stop-string`, `max-tokens`, or `error`"},
   {name: "error", key: "error", type: "utf8?", doc: "why the question has no result, else null"},
-];
+] as const satisfies Columns;
 
-export const TOKEN_COLUMNS: Column<TokenRow>[] = [
+/** One question's run: its output, extraction, score and costs. */
+export type QuestionRow = WithRole<RowOf<typeof QUESTION_COLUMNS>>;
+
+export const TOKEN_COLUMNS = [
   {name: "dataset", key: "dataset", type: "dict", doc: "dataset name"},
   {name: "pair", key: "pair", type: "dict", doc: "model pair name"},
   {name: "router", key: "router", type: "dict", doc: "router name"},
@@ -174,10 +104,13 @@ export const TOKEN_COLUMNS: Column<TokenRow>[] = [
   {name: "bytes_up", key: "bytesUp", type: "i32", doc: "request bytes"},
   {name: "bytes_down", key: "bytesDown", type: "i32", doc: "reply bytes"},
   {name: "t_ms", key: "tMs", type: "f64", doc: "when the token is ready on the simulated clock"},
-];
+] as const satisfies Columns;
 
-export const SUMMARY_COLUMNS: Column<SummaryRow>[] = [
-  ...key<SummaryRow>("utf8"),
+/** A token record as a results row (its costs and clock fields kept as the decoder recorded them). */
+export type TokenRow = RowOf<typeof TOKEN_COLUMNS>;
+
+export const SUMMARY_COLUMNS = [
+  ...runKeyColumns("utf8"),
   {name: "questions", key: "questions", type: "i32", doc: "questions run"},
   {name: "errors", key: "errors", type: "i32", doc: "questions recorded with an error (counted wrong)"},
   {name: "correct", key: "correct", type: "i32", doc: "questions answered correctly"},
@@ -194,7 +127,10 @@ export const SUMMARY_COLUMNS: Column<SummaryRow>[] = [
   {name: "small_ms", key: "smallMs", type: "f64", doc: "mean small-model compute (the paper's SLM time)"},
   {name: "comm_large_ms", key: "commLargeMs", type: "f64", doc: "mean network + large-model time (the paper's comm + LLM)"},
   {name: "total_ms", key: "totalMs", type: "f64", doc: "mean overall latency"},
-];
+] as const satisfies Columns;
+
+/** One run's aggregate: accuracy with its Wilson interval, upload, calls, bytes and latency means. */
+export type SummaryRow = WithRole<RowOf<typeof SUMMARY_COLUMNS>>;
 
 /** The three files of a results folder. */
 export const RESULT_FILES = {summary: "summary.arrow", questions: "questions.arrow", tokens: "tokens.arrow"} as const;

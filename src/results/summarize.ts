@@ -11,7 +11,7 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
 }
 
 export function runKeyOf(r: RunKey): string {
-  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.threshold, r.target]);
+  return JSON.stringify([r.dataset, r.split, r.task, r.pair, r.router, r.routerKind, r.routerRole, r.threshold, r.target]);
 }
 
 /**
@@ -41,6 +41,7 @@ export function summarize(rows: readonly QuestionRow[]): SummaryRow[] {
       pair: first.pair,
       router: first.router,
       routerKind: first.routerKind,
+      routerRole: first.routerRole,
       threshold: first.threshold,
       target: first.target,
       questions: n,

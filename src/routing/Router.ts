@@ -1,4 +1,4 @@
-import type {Prediction} from "../models/TokenModel.ts";
+import type {Prediction} from "../core/Prediction.ts";
 
 /** What a router sees before the token at `step` is produced. */
 export interface RouterInput {

@@ -1,6 +1,7 @@
 import {TlrError} from "../util/errors.ts";
 import {uniformFromKey} from "./random.ts";
 import type {Router, RouterInput} from "./Router.ts";
+import {BUILTIN_ROUTER_KINDS} from "./routerKinds.ts";
 
 /** Everything that picks a router: its kind and the arguments of that kind. */
 export type RouterSpec =
@@ -21,19 +22,21 @@ export interface BuiltinRouter extends Router {
 
 type Factory = (spec: RouterSpec) => BuiltinRouter;
 
-const simple = (kind: RouterKind, description: string, score: (input: RouterInput) => number, needsDistribution = false): Factory => () => ({
+/** What the registry says a kind needs, as the router carries it. */
+const needs = (kind: RouterKind) => ({peeksLarge: BUILTIN_ROUTER_KINDS[kind].peeksLarge, needsDistribution: BUILTIN_ROUTER_KINDS[kind].needsDistribution});
+
+const simple = (kind: RouterKind, description: string, score: (input: RouterInput) => number): Factory => () => ({
   kind,
   name: kind,
   description,
-  peeksLarge: false,
-  needsDistribution,
+  ...needs(kind),
   score,
 });
 
 const FACTORIES: Record<RouterKind, Factory> = {
   "max-prob": simple("max-prob", "the small model's top-1 probability; routes when below τ (τ in [0, 1])", (i) => i.small.maxProb),
-  margin: simple("margin", "top-1 minus top-2 probability of the small model; routes when below τ (τ in [0, 1])", (i) => i.small.margin, true),
-  "neg-entropy": simple("neg-entropy", "minus the small model's next-token entropy in nats; routes when below τ (τ ≤ 0)", (i) => -i.small.entropy, true),
+  margin: simple("margin", "top-1 minus top-2 probability of the small model; routes when below τ (τ in [0, 1])", (i) => i.small.margin),
+  "neg-entropy": simple("neg-entropy", "minus the small model's next-token entropy in nats; routes when below τ (τ ≤ 0)", (i) => -i.small.entropy),
   random: (spec) => {
     const seed = spec.kind === "random" ? (spec.seed ?? 0) : 0;
     if (!Number.isInteger(seed)) throw new TlrError(`router random: seed must be an integer, got ${seed}`);
@@ -41,7 +44,7 @@ const FACTORIES: Record<RouterKind, Factory> = {
       kind: "random",
       name: `random(seed=${seed})`,
       description: "a uniform draw u from (seed, question, step); routes when u < p, so τ = p is the expected upload fraction",
-      peeksLarge: false,
+      ...needs("random"),
       score: (i) => uniformFromKey(seed, i.key, i.step),
     };
   },
@@ -51,7 +54,7 @@ const FACTORIES: Record<RouterKind, Factory> = {
     kind: "oracle",
     name: "oracle",
     description: "1 where the large model's greedy token equals the small one's, else 0; with τ in (0, 1] it routes exactly where they differ (the ceiling at that upload fraction)",
-    peeksLarge: true,
+    ...needs("oracle"),
     score: (i) => {
       if (!i.large) throw new Error("oracle router needs the large model's prediction");
       return i.large.token === i.small.token ? 1 : 0;

@@ -1,5 +1,6 @@
-import type {ModelInfo, Tokenizer} from "../models/TokenModel.ts";
-import type {VocabularyReply} from "../models/remote/remoteVocabulary.ts";
+import type {ModelInfo} from "../models/TokenModel.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
+import type {VocabularyReply} from "../wire/vocabularyReply.ts";
 import type {SessionPool} from "./SessionPool.ts";
 
 /** What the route handlers of one server share. */

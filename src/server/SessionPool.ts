@@ -1,7 +1,7 @@
 import pLimit, {type LimitFunction} from "p-limit";
 import type {LocalModel, LocalModelOptions, LocalWeights} from "../models/LocalModel.ts";
 import {commonPrefixLength} from "../models/schedule.ts";
-import type {Prediction, Token} from "../models/TokenModel.ts";
+import type {Prediction, Token} from "../core/Prediction.ts";
 import {HttpError} from "./httpUtil.ts";
 
 export interface SessionPoolOptions {

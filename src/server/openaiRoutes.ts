@@ -1,6 +1,7 @@
 import {z} from "zod";
-import {COMPUTE_HEADER, EVALUATED_HEADER} from "../models/remote/sessionWire.ts";
-import {encodePrompt, type Prediction, type Token} from "../models/TokenModel.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER} from "../wire/sessionWire.ts";
+import {encodePrompt} from "../core/Tokenizer.ts";
+import {type Prediction, type Token} from "../core/Prediction.ts";
 import {HttpError, validate} from "./httpUtil.ts";
 import type {ServerContext} from "./ServerContext.ts";
 import {checkIds, type RouteReply} from "./sessionRoutes.ts";

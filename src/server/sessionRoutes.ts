@@ -1,5 +1,5 @@
-import {COMPUTE_HEADER, EVALUATED_HEADER, SessionCloseRequest, SessionNextRequest, sessionReplyBody} from "../models/remote/sessionWire.ts";
-import type {Token} from "../models/TokenModel.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SessionCloseRequest, SessionNextRequest, sessionReplyBody} from "../wire/sessionWire.ts";
+import type {Token} from "../core/Prediction.ts";
 import {HttpError, validate} from "./httpUtil.ts";
 import type {ServerContext} from "./ServerContext.ts";
 

@@ -1,11 +1,11 @@
 import http, {type IncomingMessage, type ServerResponse} from "node:http";
 import type {AddressInfo} from "node:net";
 import {LocalWeights, type LocalModelOptions} from "../models/LocalModel.ts";
-import {vocabularyReply} from "../models/remote/remoteVocabulary.ts";
+import {vocabularyReply} from "../wire/vocabularyReply.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {readVocabulary} from "../models/vocabulary.ts";
 import {TlrError, errorMessage, isTlrError} from "../util/errors.ts";
-import {decodeSessionRequest, SESSION_BINARY_TYPE} from "../models/remote/sessionBinary.ts";
+import {decodeSessionRequest, SESSION_BINARY_TYPE} from "../wire/sessionBinary.ts";
 import {authorized, HttpError, parseJson, readBody, sendError, sendJson} from "./httpUtil.ts";
 import {completions, listModels} from "./openaiRoutes.ts";
 import type {ServerContext} from "./ServerContext.ts";

@@ -1,6 +1,7 @@
 import {decode} from "../decoding/decode.ts";
 import type {Example} from "../data/types.ts";
-import {encodePrompt, type TokenModel, type Tokenizer} from "../models/TokenModel.ts";
+import {encodePrompt, type Tokenizer} from "../core/Tokenizer.ts";
+import {type TokenModel} from "../models/TokenModel.ts";
 import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import type {Task} from "../tasks/Task.ts";

@@ -1,9 +1,9 @@
 import {readFileSync} from "node:fs";
 import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
-import {ALL_ROUTER_KINDS} from "../routing/loadRouter.ts";
-import {isLearnedRouterKind} from "../routing/learned/routerFile.ts";
+import {ALL_ROUTER_KINDS, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
+import {REMOTE_PROTOCOLS} from "../wire/RemoteProtocol.ts";
 
 const Network = z
   .object({
@@ -16,7 +16,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", "session", "llama", "openai", "openai-text"]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
@@ -116,9 +116,6 @@ export function experimentJsonSchema(): object {
   return z.toJSONSchema(ExperimentSchema, {io: "input"});
 }
 
-/** Routers whose threshold is fixed by their meaning. */
-const FIXED_THRESHOLD: Record<string, number> = {oracle: 0.5, "always-small": 0, "always-large": 0};
-
 /**
  * Parses and validates a config: the first problem becomes one TlrError naming the file and the
  * field ("experiments/x.json: routers[1].thresholds: …"). Paths stay as written; `resolvePath`
@@ -136,15 +133,7 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
   const config = parsed.data;
   if (config.lanes > 1 && config.concurrency > 1) throw new TlrError(`${file}: lanes: give lanes or concurrency, not both (lanes ${config.lanes}, concurrency ${config.concurrency})`);
   config.routers.forEach((r, i) => {
-    const at = `${file}: routers[${i}]`;
-    if (r.kind in FIXED_THRESHOLD) {
-      if (r.targets) throw new TlrError(`${at}.targets: router ${r.kind} has no threshold to calibrate; remove "targets"`);
-    } else if ((r.thresholds === undefined) === (r.targets === undefined)) {
-      throw new TlrError(`${at}: router ${r.kind} needs exactly one of "thresholds" and "targets"`);
-    }
-    if (r.seed !== undefined && r.kind !== "random") throw new TlrError(`${at}.seed: only the random router takes a seed`);
-    if (isLearnedRouterKind(r.kind) && r.file === undefined) throw new TlrError(`${at}.file: router ${r.kind} needs a router file (tlr router train writes one)`);
-    if (!isLearnedRouterKind(r.kind) && r.file !== undefined) throw new TlrError(`${at}.file: router ${r.kind} takes no file`);
+    validateRouterRef(r, {thresholds: true, at: (f) => `${file}: routers[${i}]${f ? `.${f}` : ""}: `});
   });
   return config;
 }
@@ -162,10 +151,6 @@ export function loadExperiment(file: string): ExperimentConfig {
 /** A path in a config, relative to the config file's folder. */
 export function resolvePath(configFile: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(configFile), path);
-}
-
-export function fixedThreshold(kind: string): number | undefined {
-  return FIXED_THRESHOLD[kind];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,16 +1,20 @@
 import {createHash} from "node:crypto";
-import {loadDataset, type Dataset} from "../data/loadDataset.ts";
-import {subset} from "../data/subset.ts";
+import {dirname} from "node:path";
+import type {Dataset} from "../data/loadDataset.ts";
+import {selectExamples} from "../data/selectExamples.ts";
 import type {Example} from "../data/types.ts";
 import {inspectModelFile} from "../models/gguf.ts";
-import {pairPreset} from "../models/presets.ts";
-import {cachedModelPath} from "../models/pullModel.ts";
+import {pairPreset} from "../models/pairPresets.ts";
+import {resolveModel, resolveModelPath} from "../models/resolveModel.ts";
 import {routerNeeds} from "../routing/loadRouter.ts";
+import {fixedThreshold} from "../routing/routerKinds.ts";
+import type {OpenPairOptions} from "../models/openPair.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {createTask} from "../tasks/createTask.ts";
 import type {Task} from "../tasks/Task.ts";
 import {TlrError} from "../util/errors.ts";
-import {fixedThreshold, resolvePath, type ExperimentConfig} from "./config.ts";
+import type {RemoteProtocol} from "../wire/RemoteProtocol.ts";
+import {resolvePath, type ExperimentConfig} from "./config.ts";
 
 export interface ModelPlan {
   path: string;
@@ -22,7 +26,7 @@ export interface ModelPlan {
 /** A large model behind a server. */
 export interface RemotePlan {
   url: string;
-  protocol?: "auto" | "session" | "llama" | "openai" | "openai-text";
+  protocol?: RemoteProtocol | "auto";
   /** Environment variable holding the API key. */
   apiKeyEnv: string;
   timeoutMs?: number;
@@ -40,7 +44,17 @@ export function isRemotePlan(m: ModelPlan | RemotePlan): m is RemotePlan {
   return "url" in m;
 }
 
-const isUrl = (s: string) => /^https?:\/\//.test(s);
+/** What `openPair` needs to load a planned pair. `hidden`: the small model's predictions carry hidden states (a learned router reads them). */
+export function pairOptions(plan: PairPlan, options: {topK: number; hidden: boolean; features: "full" | "max-prob"}): OpenPairOptions {
+  const {topK, hidden, features} = options;
+  const large = plan.large;
+  return {
+    small: {...plan.small, topK, hidden, features},
+    large: isRemotePlan(large)
+      ? {url: large.url, protocol: large.protocol, apiKey: process.env[large.apiKeyEnv], topK, timeoutMs: large.timeoutMs, retry: large.retries === undefined ? undefined : {retries: large.retries}, maxInFlight: large.maxInFlight}
+      : {...large, topK},
+  };
+}
 
 export interface DatasetPlan {
   name: string;
@@ -97,12 +111,15 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       }
       plan = {name: p.name ?? p.preset, small: {path: preset.small}, large: {path: preset.large}};
     } else {
-      // "model:NAME" names a Hub-hosted model preset in the Hugging Face cache (tlr models pull NAME).
-      const path = (m: string) => (m.startsWith("model:") ? cachedModelPath(m.slice("model:".length)) : resolvePath(configFile, m));
+      // Paths relative to the config's folder, model:NAME (a pulled preset) or a server URL (resolveModel).
+      const baseDir = dirname(configFile);
       const model = (m: typeof p.small): ModelPlan | RemotePlan => {
-        if (typeof m === "string") return isUrl(m) ? {url: m, apiKeyEnv: "TLR_API_KEY"} : {path: path(m)};
+        if (typeof m === "string") {
+          const at = resolveModel(m, {baseDir});
+          return "url" in at ? {url: at.url, apiKeyEnv: "TLR_API_KEY"} : {path: at.path};
+        }
         if ("url" in m) return {...m, apiKeyEnv: m.apiKeyEnv ?? "TLR_API_KEY"};
-        return {path: path(m.path), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
+        return {path: resolveModelPath(m.path, {baseDir}), threads: m.threads, contextSize: m.contextSize, gpu: m.gpu === "false" ? false : m.gpu};
       };
       let small: ModelPlan | RemotePlan;
       let large: ModelPlan | RemotePlan;
@@ -139,12 +156,12 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       return field(`datasets[${i}].task`, error);
     }
     let loaded: Dataset;
+    let examples: Example[];
     try {
-      loaded = await loadDataset(name, {split: d.split, dataDir: d.dataDir && resolvePath(configFile, d.dataDir), source: d.source, skipBadRows: d.skipBadRows});
+      ({dataset: loaded, examples} = await selectExamples(name, {limit: d.limit, seed: d.seed}, {split: d.split, dataDir: d.dataDir && resolvePath(configFile, d.dataDir), source: d.source, skipBadRows: d.skipBadRows}));
     } catch (error) {
       return field(`datasets[${i}]`, error);
     }
-    const examples = subset(loaded.examples, {limit: d.limit, seed: d.seed});
     datasets.push({name, split: loaded.split, task, examples, all: loaded.examples, provenance: loaded.provenance});
   }
 

@@ -1,19 +1,19 @@
+import {encodePrompt} from "../core/Tokenizer.ts";
 import {subset} from "../data/subset.ts";
 import type {Example} from "../data/types.ts";
 import {PredictionMemo} from "../decoding/memo.ts";
 import {sweepTree} from "../decoding/tree.ts";
-import {LocalModel} from "../models/LocalModel.ts";
+import {openPair, type OpenedPair, type Worker} from "../models/openPair.ts";
 import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {encodePrompt} from "../models/TokenModel.ts";
 import type {QuestionRow, RunKey, TokenRow} from "../results/schema.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
 import {createRouter} from "../routing/routers.ts";
+import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
 import type {Router} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
 import {calibrate, type Calibrated} from "./calibrate.ts";
-import type {DatasetPlan, SweepPlan} from "./plan.ts";
-import {errorRow, runRows} from "./rows.ts";
-import {openSweepPair, type SweepPair, type Worker} from "./sweepPair.ts";
+import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
+import {errorRow, runRows} from "./runRows.ts";
 
 /** One question's rows: a row per run in `questions`, a row per generated token of each in `tokens`. */
 export interface QuestionRows {
@@ -30,7 +30,7 @@ export interface QuestionRows {
 export interface QuestionWorker {
   /** Questions it runs at once (`concurrency`, or `lanes`). */
   readonly slots: number;
-  /** What the results record about the pair's models. */
+  /** What the results record about the pair's models (`OpenedPair.metadata()`). */
   readonly metadata: unknown;
   /**
    * Loads a dataset's routers; calibrates those with targets, unless `calibration` (from another
@@ -72,26 +72,29 @@ interface RunnableRouter {
   targets: (number | null)[];
 }
 
-/** The sweep's questions of pair `pairIndex`, run in this process. */
+/** The sweep's questions of pair `pairIndex`, run in this process on a pair opened by `openPair`. */
 export async function openQuestionWorker(plan: SweepPlan, pairIndex: number, options: QuestionWorkerOptions): Promise<QuestionWorker> {
   const pairPlan = plan.pairs[pairIndex]!;
+  const opened = pairOptions(pairPlan, {topK: plan.config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: plan.config.features});
+  // Threads chosen for the worker count fill in only what the config left unset.
   const withThreads = <M extends object>(m: M, threads: number | undefined): M => ("url" in m || threads === undefined || ("threads" in m && m.threads !== undefined) ? m : {...m, threads});
-  const pair = await openSweepPair(
-    {...pairPlan, small: withThreads(pairPlan.small, options.threads?.small), large: withThreads(pairPlan.large, options.threads?.large)},
-    {topK: plan.config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: plan.config.features},
-    (w) => options.onInfo?.(`warning: ${w}`),
-  );
+  const pair = await openPair({
+    ...opened,
+    small: withThreads(opened.small, options.threads?.small),
+    large: withThreads(opened.large, options.threads?.large),
+    lanes: options.lanes,
+    onWarning: (w) => options.onInfo?.(`warning: ${w}`),
+  });
   try {
-    // pair.dispose() frees the workers it made; lanes are freed here.
-    const slots = options.lanes ? await laneWorkers(pair, options.slots) : {models: await pair.workers(options.slots), dispose: async () => undefined};
+    const slots = await pair.workers(options.slots); // freed by pair.dispose()
     const metadata = await pair.metadata();
-    const free = [...slots.models];
+    const free = [...slots];
     const prepared = new Map<number, RunnableRouter[]>();
     return {
       slots: options.slots,
       metadata,
       async prepare(d, given) {
-        const {routers, calibration} = await prepareRouters(plan, plan.datasets[d]!, pair, slots.models[0]!, given);
+        const {routers, calibration} = await prepareRouters(plan, plan.datasets[d]!, pair, slots[0]!, given);
         prepared.set(d, routers);
         return {calibration, runs: routers.flatMap((r) => r.thresholds.map((_, i) => keyOf(plan.datasets[d]!, pairPlan.name, r, i)))};
       },
@@ -106,28 +109,12 @@ export async function openQuestionWorker(plan: SweepPlan, pairIndex: number, opt
           free.push(worker);
         }
       },
-      async dispose() {
-        await slots.dispose();
-        await pair.dispose();
-      },
+      dispose: () => pair.dispose(),
     };
   } catch (error) {
     await pair.dispose();
     throw error;
   }
-}
-
-/** `count` lanes: sequences of one context per local model (a remote large model gets a session per lane). */
-async function laneWorkers(pair: SweepPair, count: number): Promise<{models: Worker[]; dispose(): Promise<void>}> {
-  const [first] = await pair.workers(1);
-  const small = await first!.small.forkLanes(count);
-  const large = first!.large instanceof LocalModel ? await first!.large.forkLanes(count) : (await pair.workers(count)).map((w) => w.large);
-  return {
-    models: small.map((s, i) => ({small: s, large: large[i]!})),
-    dispose: async () => {
-      for (const m of [...small, ...large]) if (m instanceof LocalModel) await m.dispose();
-    },
-  };
 }
 
 const keyOf = (dataset: DatasetPlan, pair: string, r: RunnableRouter, i: number): RunKey => ({
@@ -137,18 +124,24 @@ const keyOf = (dataset: DatasetPlan, pair: string, r: RunnableRouter, i: number)
   pair,
   router: r.name,
   routerKind: r.router.kind,
+  routerRole: roleOfKind(r.router.kind),
   threshold: r.thresholds[i]!,
   target: r.targets[i] ?? null,
 });
 
-/** Error rows for every run of a question that could not be run (its worker process died, say). */
-export function failedQuestionRows(runs: readonly RunKey[], question: number, example: Example, promptTokens: number, message: string): QuestionRows {
-  return {questions: runs.map((key) => errorRow(key, question, example, promptTokens, message)), tokens: []};
+/**
+ * Error rows for every run of a question that could not be run (its worker process died, say).
+ * `promptTokens` is 0 when the question never reached its worker's tokenizer.
+ */
+export function failedQuestionRows(runs: readonly RunKey[], question: number, dataset: DatasetPlan, promptTokens: number, message: string): QuestionRows {
+  const example = dataset.examples[question]!;
+  const prompt = {text: dataset.task.prompt(example), tokens: promptTokens};
+  return {questions: runs.map((key) => errorRow(key, question, example, prompt, message)), tokens: []};
 }
 
 async function runQuestion(
   worker: Worker,
-  pair: SweepPair,
+  pair: OpenedPair,
   dataset: DatasetPlan,
   pairName: string,
   routers: RunnableRouter[],
@@ -156,7 +149,7 @@ async function runQuestion(
   config: SweepPlan["config"],
   onStart?: (promptTokens: number) => void,
 ): Promise<QuestionRows> {
-  const example = dataset.examples[q]!;
+  const example: Example = dataset.examples[q]!;
   const tokenizer = pair.tokenizer;
   const prompt = encodePrompt(tokenizer, dataset.task.prompt(example));
   onStart?.(prompt.length);
@@ -188,16 +181,16 @@ async function runQuestion(
   } catch (error) {
     if (!isRecordable(error)) throw error;
     const runs = routers.flatMap((r) => r.thresholds.map((_, i) => keyOf(dataset, pairName, r, i)));
-    return failedQuestionRows(runs, q, example, prompt.length, (error as Error).message);
+    return failedQuestionRows(runs, q, dataset, prompt.length, (error as Error).message);
   }
   return {questions, tokens};
 }
 
 /** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker, given?: Calibrated[]): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
+async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker, given?: Calibrated[]): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
   const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [0], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [0], targets: [null]},
+    {name: "small-only", router: createRouter("always-small"), thresholds: [fixedThreshold("always-small")!], targets: [null]},
+    {name: "large-only", router: createRouter("always-large"), thresholds: [fixedThreshold("always-large")!], targets: [null]},
   ];
   const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
   for (const r of plan.routers) {
@@ -213,7 +206,7 @@ async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: Sweep
   return {routers, calibration};
 }
 
-async function calibrateRouters(plan: SweepPlan, dataset: DatasetPlan, pair: SweepPair, worker: Worker, toCalibrate: {router: Router; targets: number[]}[]): Promise<Calibrated[]> {
+async function calibrateRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker, toCalibrate: {router: Router; targets: number[]}[]): Promise<Calibrated[]> {
   const c = plan.config.calibration;
   const evaluated = new Set(dataset.examples.map((e) => e.id));
   const pool = c.split && c.split !== dataset.split ? undefined : dataset.all.filter((e) => !evaluated.has(e.id));

@@ -1,18 +1,12 @@
-import {existsSync, mkdirSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
-import {loadZstd} from "../results/arrowCompression.ts";
-import {codeVersion, machineInfo} from "../results/provenance.ts";
+import {ResultsStore, type PartProvenance} from "../results/ResultsStore.ts";
 import type {QuestionRow, SummaryRow, TokenRow} from "../results/schema.ts";
-import {TlrError} from "../util/errors.ts";
+import type {Shard, SweepState} from "../results/sweepState.ts";
 import {WorkerCrashError} from "./ChildQuestionWorker.ts";
-import {consolidate, readSweepState, type SweepState} from "./consolidate.ts";
-import {readFinished, questionKey} from "./finished.ts";
 import {openWorkers, sizeWorkers} from "./openWorkers.ts";
-import {writePart} from "./parts.ts";
 import type {SweepPlan} from "./plan.ts";
-import {failedQuestionRows} from "./questionWorker.ts";
+import {failedQuestionRows, type QuestionRows} from "./questionWorker.ts";
 import {runQuestions} from "./runQuestions.ts";
-import {inShard, type Shard} from "./shard.ts";
+import {inShard} from "./shard.ts";
 
 export interface SweepProgress {
   pair: string;
@@ -49,31 +43,38 @@ export interface SweepOutcome {
 
 /**
  * Runs a planned sweep: every dataset × pair × router × threshold, plus small-only and
- * large-only baselines. Each pair's questions are handed out to its workers (this process, or
- * worker processes: `openWorkers`), each running `concurrency` (or `lanes`) questions at once, all
- * thresholds of a router as one exact trajectory tree and all routers of a question sharing one
- * prediction memo. Finished questions go to disk in parts as they complete; a sweep started again
- * on the same folder skips them, so a killed sweep resumes where it stopped. The results files are
- * then rebuilt from the parts, in question order: they do not depend on how many workers ran.
+ * large-only baselines. It goes in four steps:
+ *
+ * 1. **Claim the folder** (`ResultsStore.claim`) and list what is left: questions in this shard
+ *    that the folder's results files and parts do not hold yet (a killed sweep resumes here).
+ * 2. **Per pair, open its workers** (`sizeWorkers`, `openWorkers`): this process alone, or worker
+ *    processes, each opening the pair through `openPair` and running `concurrency` (or `lanes`)
+ *    questions at once.
+ * 3. **Per dataset, prepare and run** (`runDataset`): one worker calibrates, the others take its
+ *    thresholds; `runQuestions` hands the questions out to free slots, and every finished
+ *    question's rows go to a buffer that is written as a part every `flushQuestions` questions or
+ *    `flushMs` (each part atomic), and once more whatever happens.
+ * 4. **Consolidate**: the parts are folded into the results files in question order, so the files
+ *    do not depend on how many workers ran, nor on interruptions.
+ *
+ * Within a question, all thresholds of a router run as one exact trajectory tree and all routers
+ * share one prediction memo (`questionWorker.ts`).
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
   const {config} = plan;
   const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
-  // A shard of a config with an \`out\` gets its own folder inside it too: shards never share one.
+  // A shard of a config with an `out` gets its own folder inside it too: shards never share one.
   const out = options.out ?? `${config.out ? config.out : `results/${config.name}`}${shardSuffix}`;
-  claimFolder(out, plan, options.shard);
-  await loadZstd(); // parts are written compressed, synchronously
-  const done = new Set(readFinished(out, {tokens: false}).questions.map(questionKey));
+  const store = await ResultsStore.claim(out, sweepState(plan, options.shard));
+  const done = store.finished();
 
   const todo = plan.pairs.map((pair) =>
-    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(`${pair.name}|${d.name}|${i}`))),
+    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(pair.name, d.name, i))),
   );
   const total = todo.flat(2).length;
-  const resumed = done.size;
+  const resumed = done.count;
   if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
-  const start = performance.now();
-  let finished = 0;
-  let tokens = 0;
+  const progress = {finished: 0, tokens: 0, total, start: performance.now()};
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
     const pairTodo = todo[p]!.reduce((n, qs) => n + qs.length, 0);
@@ -82,22 +83,15 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     if (sizing.workers > 1 || options.workers !== undefined || config.workers !== undefined) options.onInfo?.(`${pairPlan.name}: ${sizing.reason}`);
     const workers = await openWorkers(plan, p, sizing, options.onInfo);
     try {
-      const models = workers[0]!.metadata;
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
         if (pending.length === 0) continue;
         // One worker calibrates; the others take its thresholds, so every worker runs the same runs.
         const prepared = await workers[0]!.prepare(d);
         await Promise.all(workers.slice(1).map((w) => w.prepare(d, prepared.calibration)));
-        const calibration = prepared.calibration;
-        for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
-        const partMeta = new Map([["tlr.part", JSON.stringify({code: codeVersion(), machine: machineInfo(), shard: options.shard ?? null, models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}})]]);
-        const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
-        const flush = () => {
-          if (buffer.count === 0) return;
-          writePart(out, `p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens, metadata: partMeta});
-          Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
-        };
+        for (const c of prepared.calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
+        const provenance: PartProvenance = {models: {[pairPlan.name]: workers[0]!.metadata}, calibration: {[`${pairPlan.name}|${dataset.name}`]: prepared.calibration}};
+        const parts = new PartBuffer(store, `p${p}-d${d}`, provenance, options);
         try {
           await runQuestions(workers, pending, {
             run: async (worker, q) => {
@@ -105,23 +99,21 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
                 return await worker.run(d, q);
               } catch (error) {
                 // A worker process that died fails only the question(s) it held, recorded with why.
+                // (Errors that belong to one question in-process, e.g. a remote model that failed
+                // after its retries, are recorded by the worker itself: `isRecordable`.)
                 if (!(error instanceof WorkerCrashError)) throw error;
-                return failedQuestionRows(prepared.runs, q, dataset.examples[q]!, error.promptTokens, error.message);
+                return failedQuestionRows(prepared.runs, q, dataset, error.promptTokens, error.message);
               }
             },
             onRows: (q, rows) => {
-              buffer.questions.push(...rows.questions);
-              buffer.tokens.push(...rows.tokens);
-              buffer.count++;
-              buffer.first = Math.min(buffer.first, q);
-              tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
-              finished++;
-              options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
-              if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
+              parts.add(q, rows);
+              progress.finished++;
+              progress.tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+              options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: progress.finished, total, tokens: progress.tokens, elapsedMs: performance.now() - progress.start});
             },
           });
         } finally {
-          flush(); // whatever finished is kept, even when a question failed
+          parts.flush(); // whatever finished is kept, even when a question failed
         }
       }
     } finally {
@@ -129,15 +121,47 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
     }
   }
 
-  const summary = await consolidate(out);
-  return {out, summary, ran: finished, resumed};
+  const summary = await store.consolidate();
+  return {out, summary, ran: progress.finished, resumed};
 }
 
-/** A results folder belongs to one config (and shard): refuse to mix runs. */
-function claimFolder(out: string, plan: SweepPlan, shard: Shard | undefined): void {
-  mkdirSync(out, {recursive: true});
-  const file = join(out, "sweep.json");
-  const state: SweepState = {
+/** Finished questions of one pair × dataset, written to the store as a part every so many questions or seconds. */
+class PartBuffer {
+  private questions: QuestionRow[] = [];
+  private tokens: TokenRow[] = [];
+  private count = 0;
+  private first = Infinity;
+  private since = performance.now();
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly prefix: string,
+    private readonly provenance: PartProvenance,
+    private readonly options: Pick<SweepOptions, "flushQuestions" | "flushMs">,
+  ) {}
+
+  add(question: number, rows: QuestionRows): void {
+    this.questions.push(...rows.questions);
+    this.tokens.push(...rows.tokens);
+    this.count++;
+    this.first = Math.min(this.first, question);
+    if (this.count >= (this.options.flushQuestions ?? 20) || performance.now() - this.since >= (this.options.flushMs ?? 30_000)) this.flush();
+  }
+
+  flush(): void {
+    if (this.count === 0) return;
+    this.store.writePart(`${this.prefix}-q${String(this.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: this.questions, tokens: this.tokens}, this.provenance);
+    this.questions = [];
+    this.tokens = [];
+    this.count = 0;
+    this.first = Infinity;
+    this.since = performance.now();
+  }
+}
+
+/** What DIR/sweep.json records of a planned sweep. */
+function sweepState(plan: SweepPlan, shard: Shard | undefined): SweepState {
+  return {
     configHash: plan.configHash,
     configFile: plan.configFile,
     shard: shard ?? null,
@@ -145,15 +169,4 @@ function claimFolder(out: string, plan: SweepPlan, shard: Shard | undefined): vo
     pairs: plan.pairs.map((p) => p.name),
     datasets: plan.datasets.map((d) => ({name: d.name, split: d.split, task: d.task.name, questions: d.examples.length, provenance: d.provenance})),
   };
-  if (existsSync(file)) {
-    const old = readSweepState(out);
-    if (old.configHash !== plan.configHash) {
-      throw new TlrError(`${out} holds a sweep of another config (${old.configFile}); use another --out or delete the folder`);
-    }
-    if (JSON.stringify(old.shard) !== JSON.stringify(state.shard)) {
-      throw new TlrError(`${out} holds shard ${old.shard ? `${old.shard.index}/${old.shard.count}` : "(none)"} of this sweep, not ${shard ? `${shard.index}/${shard.count}` : "the whole"}; use another --out`);
-    }
-    return;
-  }
-  writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
 }

@@ -1,5 +1,5 @@
 import {TlrError} from "../util/errors.ts";
-import type {Shard} from "./shard.ts";
+import type {Shard} from "../results/sweepState.ts";
 
 /** A shard read from a cluster scheduler's environment, and which scheduler it came from. */
 export interface SchedulerShard extends Shard {

@@ -1,10 +1,5 @@
+import type {Shard} from "../results/sweepState.ts";
 import {TlrError} from "../util/errors.ts";
-
-/** Shard i of n (1-based): the questions whose index is i − 1 modulo n. */
-export interface Shard {
-  index: number;
-  count: number;
-}
 
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

@@ -9,7 +9,7 @@ import MersenneTwister from "mersenne-twister";
  * CPython's own algorithms: int seeding (the absolute value's 32-bit words, least significant
  * first, fed to `init_by_array`), `random()` (53 bits from two draws), `getrandbits`, and the
  * rejection sampling of `_randbelow` that `randrange`, `randint`, `choice`, `shuffle` and
- * `sample` all rest on. Checked against CPython 3.11 in test/unit/PyRandom.test.ts.
+ * `sample` all rest on. Checked against CPython 3.11 in test/util/PyRandom.test.ts.
  */
 export class PyRandom {
   private readonly mt: MersenneTwister;

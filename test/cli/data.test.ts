@@ -1,11 +1,11 @@
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {commonsenseQaParquet, readTauRows} from "../data/commonsenseQaParquet.ts";
-import {commitId, startFakeHub, type FakeHub} from "../data/fakeHub.ts";
-import {sharedPath} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
-import {tlr} from "./run.ts";
+import {commonsenseQaParquet, readTauRows} from "../support/commonsenseQaParquet.ts";
+import {commitId, startFakeHub, type FakeHub} from "../support/fakeHub.ts";
+import {sharedPath} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
+import {tlr} from "../support/run.ts";
 
 /** No data directory or Hub settings leak in from the developer's environment. */
 const clean = {TLR_DATA_DIR: "", HF_HUB_OFFLINE: "", HF_ENDPOINT: ""};

@@ -2,8 +2,8 @@ import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {tiny, vocab} from "../helpers.ts";
-import {tlr} from "./run.ts";
+import {tiny, vocab} from "../support/helpers.ts";
+import {tlr} from "../support/run.ts";
 
 const pairArgs = () => ["--small", tiny.small(), "--large", tiny.large()];
 

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {tiny} from "../helpers.ts";
-import {freePort, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {tlr} from "./run.ts";
+import {tiny} from "../support/helpers.ts";
+import {freePort, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {tlr} from "../support/run.ts";
 
 function expectOneLineError(run: {code: number | null; stderr: string}, pattern: RegExp) {
   expect(run.code, run.stderr).toBe(2);

@@ -3,9 +3,10 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import pl from "nodejs-polars";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {readResults, readRouterFile, sigmoid} from "../../src/index.ts";
-import {tiny, toy} from "../helpers.ts";
-import {tlr} from "./run.ts";
+import {readResults, readRouterFile} from "../../src/index.ts";
+import {sigmoid} from "../../src/routing/learned/network.ts";
+import {tiny, toy} from "../support/helpers.ts";
+import {tlr} from "../support/run.ts";
 
 const root = mkdtempSync(join(tmpdir(), "tlr-router-"));
 const labels = join(root, "labels.arrow");

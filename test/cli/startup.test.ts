@@ -5,8 +5,9 @@ import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {buildProgram, COMMANDS} from "../../src/cli/main.ts";
 import {processIO} from "../../src/cli/io.ts";
-import {RESULTS_SCHEMA_VERSION, summarize, writeResults, type QuestionRow} from "../../src/index.ts";
-import {repoRoot} from "../helpers.ts";
+import {RESULTS_SCHEMA_VERSION, summarize, type QuestionRow} from "../../src/index.ts";
+import {writeResults} from "../../src/results/resultsFolder.ts";
+import {repoRoot} from "../support/helpers.ts";
 
 /** Packages a command that runs no model must not load (node-llama-cpp alone is ~0.7 s). */
 const HEAVY = ["node-llama-cpp", "@node-llama-cpp", "onnxruntime-node", "vega", "vega-lite", "vega-embed", "@resvg/resvg-js", "playwright-core"];
@@ -14,11 +15,11 @@ const HEAVY = ["node-llama-cpp", "@node-llama-cpp", "onnxruntime-node", "vega", 
 const dir = mkdtempSync(join(tmpdir(), "tlr-startup-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-/** The URLs of every module `tlr ARGS` loads, recorded by a loader hook (test/cli/moduleLog). */
+/** The URLs of every module `tlr ARGS` loads, recorded by a loader hook (test/support/moduleLog). */
 function modulesOf(args: string[]): string[] {
   const log = join(dir, "modules.txt");
   writeFileSync(log, "");
-  const run = spawnSync(process.execPath, ["--import", resolve(repoRoot, "test/cli/moduleLog/register.mjs"), resolve(repoRoot, "bin/tlr.js"), ...args], {
+  const run = spawnSync(process.execPath, ["--import", resolve(repoRoot, "test/support/moduleLog/register.mjs"), resolve(repoRoot, "bin/tlr.js"), ...args], {
     cwd: dir,
     env: {...process.env, TLR_MODULE_LOG: log, NO_COLOR: "1"},
     encoding: "utf8",
@@ -32,8 +33,8 @@ const packagesIn = (urls: string[]) => [...new Set(urls.flatMap((u) => /\/node_m
 beforeAll(async () => {
   // A results folder written by the library, no model needed.
   const question: QuestionRow = {
-    dataset: "toy_arith", split: "eval", task: "toy_arith:toy", pair: "toy-arith", router: "small-only", routerKind: "always-small", threshold: 0, target: null,
-    questionIndex: 0, questionId: "q0", promptTokens: 10, generatedIds: [5, 6], output: "ab", extracted: "A", extractionRule: "none", gold: "A", correct: true,
+    dataset: "toy_arith", split: "eval", task: "toy_arith:toy", pair: "toy-arith", router: "small-only", routerKind: "always-small", routerRole: "baseline-small", threshold: 0, target: null,
+    questionIndex: 0, questionId: "q0", prompt: "Question: 1 + 1?", promptTokens: 10, generatedIds: [5, 6], output: "ab", extracted: "A", extractionRule: "none", gold: "A", correct: true,
     generated: 2, largeTokens: 0, uploadFraction: 0, largeCalls: 0, probes: 0, bytesUp: 0, bytesDown: 0, ttftMs: 1, tbtMs: 1, smallMs: 2, largeMs: 0, networkMs: 0,
     routerMs: 0, totalMs: 2, wallMs: 2, smallEvaluated: 11, largeEvaluated: 0, stopReason: "eos", error: null,
   };

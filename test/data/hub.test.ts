@@ -3,10 +3,10 @@ import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSy
 import {dirname, join} from "node:path";
 import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
 import {loadDataset, pullDataset, type Example} from "../../src/index.ts";
-import {sharedPath} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
-import {commonsenseQaParquet, readTauRows} from "./commonsenseQaParquet.ts";
-import {commitId, startFakeHub, type FakeHub} from "./fakeHub.ts";
+import {sharedPath} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
+import {commonsenseQaParquet, readTauRows} from "../support/commonsenseQaParquet.ts";
+import {commitId, startFakeHub, type FakeHub} from "../support/fakeHub.ts";
 
 const REPO = "tau/commonsense_qa";
 const BRANCH = "refs/convert/parquet";

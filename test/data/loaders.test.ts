@@ -2,8 +2,8 @@ import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {loadDataset, type Dataset} from "../../src/index.ts";
-import {sharedPath} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
+import {sharedPath} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 const dataDir = () => sharedPath("data");
 const load = (name: string, split?: string) => loadDataset(name, {dataDir: dataDir(), split});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {loadDataset, subset} from "../../src/index.ts";
-import {sharedPath} from "../helpers.ts";
+import {sharedPath} from "../support/helpers.ts";
 
 describe("subset: deterministic, and with a seed the same as Python's random.Random(seed).sample", () => {
   it("draws the questions CPython draws", async () => {

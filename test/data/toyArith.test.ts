@@ -2,8 +2,9 @@ import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {pythonJsonDumps} from "../../src/data/pythonJson.ts";
 import {toyTauRecord} from "../../src/data/toyArith.ts";
-import {createTask, encodePrompt, generateToyItems, isHeldOut, loadDataset, loadTokenizer} from "../../src/index.ts";
-import {sharedPath} from "../helpers.ts";
+import {createTask, encodePrompt, loadDataset, loadTokenizer} from "../../src/index.ts";
+import {generateToyItems, isHeldOut} from "../../src/data/toyArith.ts";
+import {sharedPath} from "../support/helpers.ts";
 
 const toyFile = (name: string) => readFileSync(sharedPath("models/toy-arith", name), "utf8");
 const jsonl = (name: string) =>

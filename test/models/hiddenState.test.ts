@@ -2,7 +2,7 @@ import {openSync, readSync, closeSync} from "node:fs";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {encodePrompt, LocalModel, type Token} from "../../src/index.ts";
-import {toy} from "../helpers.ts";
+import {toy} from "../support/helpers.ts";
 
 const PROMPT = "Question: What is 47 + 385?\nChoices:\nA. 432\nB. 422\nC. 532\nD. 431\nE. 442\nAnswer:";
 const CONTINUATION = " 7 + 5 = 12, write 2 carry 1.";

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {encodePrompt, LocalWeights, qwenFixturePair, type LocalModel, type Token} from "../../src/index.ts";
-import {sharedPath, toy} from "../helpers.ts";
+import {encodePrompt, type LocalModel, type Token} from "../../src/index.ts";
+import {LocalWeights} from "../../src/models/LocalModel.ts";
+import {qwenTiny, toy} from "../support/helpers.ts";
 
 const TOY_PROMPTS = [
   "Question: What is 47 + 385?\nChoices:\nA. 432\nB. 422\nC. 532\nD. 431\nE. 442\nAnswer:",
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 describe.each([
   ["the toy large model (node-llama-cpp's top-K)", async () => toy.large()],
-  ["a Qwen2.5-shaped model with 151,936 rows (llama.cpp's partial top-K)", async () => (await qwenFixturePair({vocabPath: sharedPath("models/vocab/ggml-vocab-qwen2.gguf")})).small],
+  ["a Qwen2.5-shaped model with 151,936 rows (llama.cpp's partial top-K)", async () => (await qwenTiny()).small],
 ])("lanes of %s", (_, path) => {
   let weights: LocalWeights;
   let solo: LocalModel;

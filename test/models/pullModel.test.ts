@@ -3,10 +3,10 @@ import {existsSync, readFileSync, readdirSync, realpathSync} from "node:fs";
 import {join} from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import {cachedModelPath, inspectModelFile, pullModel, type ModelPreset} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {commitId, startFakeHub, type FakeHub, type FakeRepo} from "../data/fakeHub.ts";
-import {toy} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
+import {tlr} from "../support/run.ts";
+import {commitId, startFakeHub, type FakeHub, type FakeRepo} from "../support/fakeHub.ts";
+import {toy} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const GGUF = new Uint8Array(readFileSync(toy.small())); // a real GGUF, served as the Hub serves LFS files

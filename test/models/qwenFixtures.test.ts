@@ -3,18 +3,13 @@ import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, type Llama, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  cachedSyntheticGguf,
-  checkVocabularies,
-  loadChatTemplate,
-  QWEN25_ADDED_TOKENS,
-  qwenFixtureRecipe,
-  writeSyntheticGguf,
-  type SyntheticModelRecipe,
-  type TensorType,
-} from "../../src/index.ts";
-import {qwenTiny, vocab} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
+import {cachedSyntheticGguf, checkVocabularies, loadChatTemplate, writeSyntheticGguf, type SyntheticModelRecipe} from "../../src/index.ts";
+import {bundledQwenVocab} from "../../src/models/fixtures/bundledQwenVocab.ts";
+import {QWEN25_ADDED_TOKENS} from "../../src/models/fixtures/qwen25Tokenizer.ts";
+import {qwenFixtureRecipe} from "../../src/models/fixtures/qwenFixtures.ts";
+import type {TensorType} from "../../src/models/fixtures/tensorEncoding.ts";
+import {qwenTiny, vocab} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 let pair: {small: string; large: string};
 let llama: Llama;
@@ -128,6 +123,15 @@ describe("the tiny Qwen2.5-shaped pair (src/models/fixtures)", () => {
     const other = await cachedSyntheticGguf({...recipe, seed: 2}, "x", a);
     expect(other.path).not.toBe(first.path);
     expect(sha256(other.path)).not.toBe(sha256(first.path));
+  });
+});
+
+describe("Qwen2's vocabulary without the shared folder", () => {
+  it("is extracted from node-llama-cpp's llama.cpp bundle, byte for byte the shared copy, once", () => {
+    const dir = tempDir();
+    const path = bundledQwenVocab(dir);
+    expect(sha256(path)).toBe(sha256(vocab.qwen2()));
+    expect(bundledQwenVocab(dir)).toBe(path);
   });
 });
 

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {encodePrompt, LocalModel, uniformFromKey} from "../../src/index.ts";
-import {repoRoot} from "../helpers.ts";
+import {encodePrompt, LocalModel} from "../../src/index.ts";
+import {uniformFromKey} from "../../src/routing/random.ts";
+import {repoRoot} from "../support/helpers.ts";
 
 const path = `${repoRoot}/models/toy-arith/toy-arith-small.gguf`;
 const TEXT = "Question: What is 453 - 99?\nChoices:\nA. 354\nB. 344\nC. 254\nD. 464\nE. 353\nAnswer: 3 - 9 < 0, borrow 1: 13 - 9 = 4. 5 - 9 - 1 < 0";

@@ -1,7 +1,8 @@
 import {getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type Token as LlamaToken} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {installTopLogits, LocalModel, TOP_LOGITS_REQUEST, type Prediction, type Token} from "../../src/index.ts";
-import {qwenTiny, toy} from "../helpers.ts";
+import {LocalModel, type Prediction, type Token} from "../../src/index.ts";
+import {installTopLogits, TOP_LOGITS_REQUEST} from "../../src/models/topLogits.ts";
+import {qwenTiny, toy} from "../support/helpers.ts";
 
 /*
  * `features: "full"` through models/topLogits.ts (llama.cpp's partial top-k, no vocabulary sort)
@@ -13,7 +14,7 @@ import {qwenTiny, toy} from "../helpers.ts";
  * match a float64 sum over node-llama-cpp's full logits Map to 1e-12.
  */
 const K = 10;
-const STEPS = 8;
+const STEPS = 6;
 const PROMPT = "Question: What is the capital of France?\nAnswer:";
 
 let path: string;

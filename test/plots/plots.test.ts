@@ -4,7 +4,7 @@ import {join} from "node:path";
 import {pathToFileURL} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {PLOT_NAMES, readResults, type Results, type SummaryRow} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
+import {tlr} from "../support/run.ts";
 import {launchChromium} from "./chromium.ts";
 import {pixelStats} from "./pixels.ts";
 

@@ -1,19 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  connectRemote,
-  createRouter,
-  decode,
-  encodePrompt,
-  isRemoteError,
-  LocalModel,
-  RemoteError,
-  type DecodeResult,
-  type RemoteOptions,
-  type RemoteProtocol,
-} from "../../src/index.ts";
-import {tiny} from "../helpers.ts";
-import {freePort, spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {startFaultProxy, type Fault} from "./faultProxy.ts";
+import {connectRemote, createRouter, decode, encodePrompt, isRemoteError, LocalModel, RemoteError, type DecodeResult, type RemoteOptions, type RemoteProtocol} from "../../src/index.ts";
+import {tiny} from "../support/helpers.ts";
+import {freePort, spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {startFaultProxy, type Fault} from "../support/faultProxy.ts";
 
 const TIMEOUT_MS = 400;
 const RETRY = {retries: 2, minDelayMs: 20, maxDelayMs: 50};

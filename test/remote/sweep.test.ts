@@ -4,10 +4,10 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, createRouter, decode, encodePrompt, loadDataset, LocalModel, readResults, sweepTree, type DecodeResult} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {repoRoot} from "../helpers.ts";
-import {freePort, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
-import {whenParts} from "../sweep/parts.ts";
+import {tlr} from "../support/run.ts";
+import {repoRoot} from "../support/helpers.ts";
+import {freePort, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
+import {whenParts} from "../support/parts.ts";
 
 const toy = (m: string) => resolve(repoRoot, `models/toy-arith/toy-arith-${m}.gguf`);
 const root = mkdtempSync(join(tmpdir(), "tlr-remote-sweep-"));

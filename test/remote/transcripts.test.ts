@@ -1,19 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  bytesByProtocol,
-  connectRemote,
-  createRouter,
-  decode,
-  encodePrompt,
-  LocalModel,
-  readVocabulary,
-  SESSION_PROTOCOL,
-  type DecodeResult,
-  type RemoteProtocol,
-  type TokenModel,
-} from "../../src/index.ts";
-import {tiny} from "../helpers.ts";
-import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
+import {bytesByProtocol, connectRemote, createRouter, decode, encodePrompt, LocalModel, readVocabulary, SESSION_PROTOCOL, type DecodeResult, type RemoteProtocol, type TokenModel} from "../../src/index.ts";
+import {tiny} from "../support/helpers.ts";
+import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 /*
  * The large model's tokens must not depend on where it runs. Logits depend on the evaluation

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, loadTokenizer, readVocabulary} from "../../src/index.ts";
-import {tiny, vocab} from "../helpers.ts";
-import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../server/spawn.ts";
+import {tiny, vocab} from "../support/helpers.ts";
+import {spawnLlamaServer, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 let tlr: ServerProcess, llama: ServerProcess;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import {copyFileSync, readFileSync, writeFileSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {createTask, decode, encodePrompt, loadDataset, loadPair, loadRouter, type DecodeResult, type ModelPair, type Router} from "../../src/index.ts";
-import {repoRoot, toy} from "../helpers.ts";
-import {tempDir} from "../tempDir.ts";
+import {repoRoot, toy} from "../support/helpers.ts";
+import {tempDir} from "../support/tempDir.ts";
 
 // routers/toy-arith-mlp.onnx was exported from routers/toy-arith-mlp.json through PyTorch by
 // scripts/export-onnx-router.py (see README, "ONNX routers"): the same network in two runtimes.

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {connectRemote, encodePrompt, LocalModel, type RemoteBackend, type Token, type TokenModel, type WireUse} from "../../src/index.ts";
-import {tiny} from "../helpers.ts";
-import {spawnTlrServe, type ServerProcess} from "./spawn.ts";
+import {tiny} from "../support/helpers.ts";
+import {spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 const CLIENTS = 8;
 const STEPS = 200;

@@ -1,8 +1,8 @@
 import http from "node:http";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../src/models/remote/sessionBinary.ts";
-import {tiny} from "../helpers.ts";
-import {spawnTlrServe, type ServerProcess} from "./spawn.ts";
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../src/wire/sessionBinary.ts";
+import {tiny} from "../support/helpers.ts";
+import {spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 const TOKEN = "s3cret-token";
 const LIMIT = 64 * 1024;

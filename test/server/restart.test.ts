@@ -1,20 +1,9 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  connectRemote,
-  createRouter,
-  decode,
-  encodePrompt,
-  isRemoteError,
-  LocalModel,
-  settleAll,
-  type DecodeResult,
-  type RemoteBackend,
-  type RetryPolicy,
-  type Settled,
-  type Token,
-} from "../../src/index.ts";
-import {toy, toyPrompts} from "../remote/toy.ts";
-import {freePort, spawnTlrServe, type ServerProcess} from "./spawn.ts";
+import {connectRemote, createRouter, decode, encodePrompt, isRemoteError, LocalModel, type DecodeResult, type RemoteBackend, type Token} from "../../src/index.ts";
+import {settleAll, type Settled} from "../../src/util/settleAll.ts";
+import {type RetryPolicy} from "../../src/models/remote/retry.ts";
+import {toy, toyPrompts} from "../support/toy.ts";
+import {freePort, spawnTlrServe, type ServerProcess} from "../support/spawn.ts";
 
 /*
  * A sweep-like loop: many questions through decode() with p-limit concurrency (settleAll), the

@@ -2,8 +2,9 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {readResults, thresholdsForTargets} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
+import {readResults} from "../../src/index.ts";
+import {thresholdsForTargets} from "../../src/sweep/calibrate.ts";
+import {tlr} from "../support/run.ts";
 
 const root = mkdtempSync(join(tmpdir(), "tlr-calibration-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));

@@ -3,8 +3,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {experimentJsonSchema, loadExperiment, parseExperiment, planSweep, TlrError} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {repoRoot} from "../helpers.ts";
+import {tlr} from "../support/run.ts";
+import {repoRoot} from "../support/helpers.ts";
 
 const base = {name: "t", datasets: [{name: "toy_arith", limit: 3}], pairs: [{preset: "toy-arith"}], routers: [{kind: "max-prob", thresholds: [0.5]}]};
 const parse = (c: unknown) => parseExperiment(JSON.stringify(c), "exp.json");

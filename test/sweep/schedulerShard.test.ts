@@ -2,8 +2,9 @@ import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from "node:f
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {inShard, readResults, shardFromScheduler, type Results} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
+import {readResults, shardFromScheduler, type Results} from "../../src/index.ts";
+import {inShard} from "../../src/sweep/shard.ts";
+import {tlr} from "../support/run.ts";
 
 // What Slurm sets in each task of `sbatch --array=LO-HI[:STEP]` (job_array.html), and what a pod of
 // a Kubernetes Indexed Job sees (JOB_COMPLETION_INDEX from the controller, TLR_SHARD_COUNT from

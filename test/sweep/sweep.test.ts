@@ -5,9 +5,9 @@ import {join, resolve} from "node:path";
 import pl from "nodejs-polars";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {QUESTION_COLUMNS, readResults, SUMMARY_COLUMNS, TOKEN_COLUMNS, type Results} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {repoRoot} from "../helpers.ts";
-import {partCount, whenParts} from "./parts.ts";
+import {tlr} from "../support/run.ts";
+import {repoRoot} from "../support/helpers.ts";
+import {partCount, whenParts} from "../support/parts.ts";
 
 const QUESTIONS = 20;
 const config = {
@@ -54,6 +54,8 @@ describe("tlr sweep on the toy pair", () => {
       "oracle@0.5", "random(seed=1)@0.05",
     ]);
     for (const s of whole.summary) expect(s.questions).toBe(QUESTIONS);
+    expect(whole.summary.map((s) => s.routerRole)).toEqual(["baseline-small", "baseline-large", ...config.routers[0]!.thresholds!.map(() => "router"), "oracle", "router"]);
+    expect(whole.metadata.schemaVersion).toBe("2");
     expect(whole.questions).toHaveLength(QUESTIONS * runs.length);
     expect(whole.tokens).toHaveLength(whole.questions.reduce((n, q) => n + q.generated, 0));
     const small = whole.summary.find((s) => s.router === "small-only")!;

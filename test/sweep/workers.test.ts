@@ -4,10 +4,11 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {cgroupCpuQuota} from "../../src/util/cpu.ts";
-import {planWorkers, readResults, type Results} from "../../src/index.ts";
-import {tlr} from "../cli/run.ts";
-import {repoRoot} from "../helpers.ts";
-import {whenParts} from "./parts.ts";
+import {readResults, type Results} from "../../src/index.ts";
+import {planWorkers} from "../../src/sweep/workerPlan.ts";
+import {repoRoot} from "../support/helpers.ts";
+import {whenParts} from "../support/parts.ts";
+import {tlr} from "../support/run.ts";
 
 describe("planWorkers sizes workers from the cores and the models", () => {
   const toy = {small: {parameters: 129_000}, large: {parameters: 2_700_000}};

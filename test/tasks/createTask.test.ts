@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {createTask, encodePrompt, loadChatTemplate, loadDataset, loadTokenizer, type Example} from "../../src/index.ts";
-import {sharedPath, tiny, vocab} from "../helpers.ts";
+import {sharedPath, tiny, vocab} from "../support/helpers.ts";
 
 const door: Example = {
   id: "1afa02df02c908a558b4036e80242fac",

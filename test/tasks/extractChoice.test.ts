@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {extractChoice, type Choice} from "../../src/index.ts";
+import {extractChoice} from "../../src/tasks/extractChoice.ts";
+import {type Choice} from "../../src/index.ts";
 
 const choices = (...texts: string[]): Choice[] => texts.map((text, i) => ({label: "ABCDE"[i]!, text}));
 

@@ -1,5 +1,7 @@
 import {describe, expect, it} from "vitest";
-import {canonicalNumber, createTask, extractNumber, type Example} from "../../src/index.ts";
+import {canonicalNumber} from "../../src/data/gsm8k.ts";
+import {createTask, type Example} from "../../src/index.ts";
+import {extractNumber} from "../../src/tasks/extractNumber.ts";
 
 /**
  * GSM8K-style outputs with the answer reasoned out from the rule (the first number after the

@@ -2,31 +2,17 @@ import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
-import type {ModelInfo, NextOptions, NextResult, Prediction, Token, TokenModel, WireUse} from "../TokenModel.ts";
+import type {ModelInfo, NextOptions, NextResult, TokenModel, WireUse} from "../TokenModel.ts";
+import type {Prediction, Token} from "../../core/Prediction.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
-import {predictionFromLogprobs, type ParsedLogprobs} from "./logprobs.ts";
+import {predictionFromLogprobs, type ParsedLogprobs} from "../../wire/logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
-import {encodeSessionRequest, SESSION_BINARY_TYPE} from "./sessionBinary.ts";
-import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "./sessionWire.ts";
-import {LLAMA_COMPLETION, OPENAI_COMPLETIONS, OPENAI_TEXT, type RequestContext, type StatelessProtocol} from "./statelessProtocols.ts";
-
-/**
- * How a client talks to the server:
- *   session      tlr serve's incremental sessions: only the ids the server has not seen
- *   llama        llama-server's native POST /completion, token-id prompts
- *   openai       POST /v1/completions, token-id prompts (llama-server, vLLM, SGLang, tlr serve)
- *   openai-text  POST /v1/completions with the whole decoded text (the paper's demo; lossy)
- */
-export type RemoteProtocol = "session" | "llama" | "openai" | "openai-text";
-export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ["session", "llama", "openai", "openai-text"];
-
-const STATELESS: Record<Exclude<RemoteProtocol, "session">, StatelessProtocol> = {
-  llama: LLAMA_COMPLETION,
-  openai: OPENAI_COMPLETIONS,
-  "openai-text": OPENAI_TEXT,
-};
+import {encodeSessionRequest, SESSION_BINARY_TYPE} from "../../wire/sessionBinary.ts";
+import {COMPUTE_HEADER, EVALUATED_HEADER, SESSION_ID_LENGTH, SessionNextReply} from "../../wire/sessionWire.ts";
+import {STATELESS_PROTOCOLS, type RemoteProtocol} from "../../wire/RemoteProtocol.ts";
+import type {RequestContext} from "../../wire/statelessProtocols.ts";
 
 /** What the models of one connection share (see `connectRemote`). */
 export interface RemoteLink {
@@ -148,7 +134,7 @@ export class RemoteModel implements TokenModel {
   }
 
   private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
-    const protocol = STATELESS[this.link.protocol as Exclude<RemoteProtocol, "session">];
+    const protocol = STATELESS_PROTOCOLS[this.link.protocol as Exclude<RemoteProtocol, "session">];
     const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));

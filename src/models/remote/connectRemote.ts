@@ -1,11 +1,13 @@
 import pLimit from "p-limit";
 import {z} from "zod";
 import {TlrError} from "../../util/errors.ts";
-import type {ModelInfo, Tokenizer} from "../TokenModel.ts";
+import type {ModelInfo} from "../TokenModel.ts";
+import type {Tokenizer} from "../../core/Tokenizer.ts";
 import type {VocabularyCheck, VocabularyInfo} from "../vocabulary.ts";
 import {HttpClient} from "./HttpClient.ts";
 import {replyData, tryJson} from "./replies.ts";
-import {REMOTE_PROTOCOLS, RemoteModel, type RemoteLink, type RemoteProtocol} from "./RemoteModel.ts";
+import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../../wire/RemoteProtocol.ts";
+import {RemoteModel, type RemoteLink} from "./RemoteModel.ts";
 import {DEFAULT_RETRY, withRetries, type RetryPolicy} from "./retry.ts";
 import {checkRemoteVocabulary} from "./remoteVocabulary.ts";
 

@@ -1,37 +1,13 @@
 import {z} from "zod";
+import {VocabularyReply} from "../../wire/vocabularyReply.ts";
 import {TlrError} from "../../util/errors.ts";
-import type {Token, Tokenizer} from "../TokenModel.ts";
+import type {Token} from "../../core/Prediction.ts";
+import type {Tokenizer} from "../../core/Tokenizer.ts";
 import {compareVocabularies, MAX_VOCAB_SIZE_DIFFERENCE, type VocabularyCheck, type VocabularyInfo} from "../vocabulary.ts";
 import type {HttpClient} from "./HttpClient.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
-
-/** tlr serve's GET /vocabulary: the tokenizer part of its GGUF header. */
-export const VocabularyReply = z.object({
-  type: z.string(),
-  pre: z.string().nullable(),
-  tokens: z.array(z.string()),
-  merges: z.array(z.string()).nullable(),
-  bos: z.number().int().nullable(),
-  eos: z.number().int().nullable(),
-  addBos: z.boolean().nullable(),
-  addEos: z.boolean().nullable(),
-});
-export type VocabularyReply = z.infer<typeof VocabularyReply>;
-
-export function vocabularyReply(v: VocabularyInfo): VocabularyReply {
-  return {
-    type: v.type,
-    pre: v.pre ?? null,
-    tokens: [...v.tokens],
-    merges: v.merges ? [...v.merges] : null,
-    bos: v.bos ?? null,
-    eos: v.eos ?? null,
-    addBos: v.addBos ?? null,
-    addEos: v.addEos ?? null,
-  };
-}
 
 /** GGUF tokenizer.ggml.model → llama.cpp's `llama_vocab_type` (what llama-server's /v1/models reports). */
 const LLAMA_VOCAB_TYPE: Record<string, number> = {llama: 1, gpt2: 2, bert: 3, t5: 4, rwkv: 5, plamo2: 6};

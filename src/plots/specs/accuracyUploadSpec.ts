@@ -1,4 +1,5 @@
 import type {TopLevelSpec} from "vega-lite";
+import type {RouterRole} from "../../routing/routerKinds.ts";
 import type {PlotRow} from "../plotRows.ts";
 import {BASELINE_COLOR, CONFIG, isMultiRun, ORACLE_COLOR, oneOf, runsSubtitle, TOOLTIP, VEGA_LITE_SCHEMA} from "./common.ts";
 
@@ -22,7 +23,7 @@ function xEncoding(rows: readonly PlotRow[], scale: "sqrt" | "linear") {
   return {field: "uploadFraction", type: "quantitative", title, scale: {type: "sqrt"}, axis: {format: ".1~%", ...(values.length >= 3 ? {values} : {})}} as const;
 }
 const Y = {field: "accuracy", type: "quantitative", title: "accuracy (95% Wilson CI)", axis: {format: ".0%"}, scale: {zero: false}} as const;
-const BASELINES = ["small-only", "large-only"];
+const BASELINES: RouterRole[] = ["baseline-small", "baseline-large"];
 
 /**
  * The centrepiece: accuracy against upload fraction. A line per router through its thresholds
@@ -49,7 +50,7 @@ export function accuracyUploadSpec(rows: readonly PlotRow[], options: AccuracyUp
     },
     // The oracle: from small-only (0% upload) through its measured point(s), in upload order.
     {
-      transform: [{filter: oneOf("role", ["small-only", "oracle"])}],
+      transform: [{filter: oneOf("role", ["baseline-small", "oracle"])}],
       mark: {type: "line", color: ORACLE_COLOR, strokeDash: [2, 2], strokeWidth: 1.5},
       encoding: {x: X, y: Y, order: {field: "uploadFraction"}},
     },

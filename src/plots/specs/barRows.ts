@@ -13,7 +13,7 @@ export function barRows(rows: readonly PlotRow[]): {rows: BarRow[]; order: strin
   const bar = (r: PlotRow) => (r.role === "router" ? `${r.router} · τ ${r.tau}` : r.role === "oracle" && oracles > 1 ? `oracle · τ ${r.tau}` : r.router);
   const out = rows.map((r): BarRow => ({...r, bar: bar(r)}));
   const routers = [...new Set(rows.filter((r) => r.role === "router").map((r) => r.router))];
-  const rank = (r: PlotRow) => (r.role === "small-only" ? 0 : r.role === "router" ? 1 + routers.indexOf(r.router) : r.role === "oracle" ? 1 + routers.length : 2 + routers.length);
+  const rank = (r: PlotRow) => (r.role === "baseline-small" ? 0 : r.role === "router" ? 1 + routers.indexOf(r.router) : r.role === "oracle" ? 1 + routers.length : 2 + routers.length);
   const order = [...new Map(out.map((r) => [r.bar, [rank(r), r.threshold] as const])).entries()]
     .sort(([, a], [, b]) => a[0] - b[0] || a[1] - b[1])
     .map(([b]) => b);

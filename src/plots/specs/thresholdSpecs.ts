@@ -1,4 +1,5 @@
 import type {TopLevelSpec} from "vega-lite";
+import type {RouterRole} from "../../routing/routerKinds.ts";
 import type {PlotRow} from "../plotRows.ts";
 import {BASELINE_COLOR, CONFIG, isMultiRun, runsSubtitle, TOOLTIP, VEGA_LITE_SCHEMA} from "./common.ts";
 
@@ -8,8 +9,8 @@ type RoutedRow = PlotRow & {smallOnly: number | null; largeOnly: number | null};
 // The baselines travel as fields of the routed rows rather than as rows of their own: every layer
 // then reads one data source, which Vega-Lite needs to size facets with independent τ axes.
 function routedRows(rows: readonly PlotRow[]): RoutedRow[] {
-  const baseline = (run: string, role: string) => rows.find((r) => r.run === run && r.role === role)?.accuracy ?? null;
-  return rows.filter((r) => r.role === "router").map((r) => ({...r, smallOnly: baseline(r.run, "small-only"), largeOnly: baseline(r.run, "large-only")}));
+  const baseline = (run: string, role: RouterRole) => rows.find((r) => r.run === run && r.role === role)?.accuracy ?? null;
+  return rows.filter((r) => r.role === "router").map((r) => ({...r, smallOnly: baseline(r.run, "baseline-small"), largeOnly: baseline(r.run, "baseline-large")}));
 }
 
 /** A dashed grey rule at a baseline's accuracy, named at its right end. */

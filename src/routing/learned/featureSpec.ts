@@ -1,5 +1,5 @@
 import {z} from "zod";
-import type {Prediction} from "../../models/TokenModel.ts";
+import type {Prediction} from "../../core/Prediction.ts";
 import {TlrError} from "../../util/errors.ts";
 
 /**
@@ -72,6 +72,11 @@ export function featureVector(spec: FeatureSpec, step: StepFeatures, hiddenSize:
   if (spec.entropy) out[k++] = step.entropy;
   if (spec.margin) out[k++] = step.margin;
   return out;
+}
+
+/** What a router reading these features needs of the small model's predictions. */
+export function featureNeeds(spec: FeatureSpec): {hidden: boolean; topK: number; distribution: boolean} {
+  return {hidden: spec.hidden, topK: spec.topLogprobs, distribution: spec.topLogprobs > 0 || spec.entropy || spec.margin};
 }
 
 /** A prediction's step features. */

@@ -2,7 +2,7 @@ import {createHash} from "node:crypto";
 import {readFileSync} from "node:fs";
 import {basename} from "node:path";
 import type {Router} from "../Router.ts";
-import {describeFeatureSpec, featureDimension, featureVector, predictionFeatures} from "./featureSpec.ts";
+import {describeFeatureSpec, featureDimension, featureNeeds, featureVector, predictionFeatures, type FeatureSpec} from "./featureSpec.ts";
 import {decodeFloats, layersFromJson, networkLogit, sigmoid, type Network} from "./network.ts";
 import {TlrError} from "../../util/errors.ts";
 import {onnxScorer} from "./onnxScorer.ts";
@@ -39,9 +39,7 @@ export async function createLearnedRouter(file: RouterFile, path: string): Promi
     name: learnedRouterName(file.kind, path),
     description: `${file.kind === "logreg" ? "logistic regression" : file.kind === "mlp" ? "MLP" : "ONNX model"} over ${describeFeatureSpec(features)} of ${model.name}: its confidence that the small model's token is fine; routes when below τ`,
     peeksLarge: false,
-    needsHidden: features.hidden,
-    needsTopK: features.topLogprobs,
-    needsDistribution: features.topLogprobs > 0 || features.entropy || features.margin,
+    ...needsOf(features),
   };
   const buffer = new Float32Array(featureDimension(features, model.hiddenSize));
   if (file.kind === "onnx") {
@@ -50,4 +48,10 @@ export async function createLearnedRouter(file: RouterFile, path: string): Promi
   }
   const network = networkOf(file, path);
   return {...base, score: (input) => sigmoid(networkLogit(network, featureVector(features, predictionFeatures(input.small), model.hiddenSize, buffer)))};
+}
+
+/** A learned router's needs, as `Router` carries them. */
+function needsOf(features: FeatureSpec): Pick<Router, "needsHidden" | "needsTopK" | "needsDistribution"> {
+  const n = featureNeeds(features);
+  return {needsHidden: n.hidden, needsTopK: n.topK, needsDistribution: n.distribution};
 }

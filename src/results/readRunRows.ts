@@ -1,0 +1,31 @@
+import type {Table} from "apache-arrow";
+import type {RouterRole} from "../routing/routerKinds.ts";
+import {readTable, type Column} from "./columns.ts";
+import type {RunKey} from "./schema.ts";
+
+/**
+ * The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from
+ * `router_kind`; "2" stores its strings plain and uncompressed, "3" dictionary-encoded and
+ * ZSTD-compressed (Arrow readers decode both alike, so only the role needs a rule).
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2", "3"];
+
+/**
+ * The role a schema-1 row's router kind had. Schema 1 stored only the kind; these were its kinds
+ * with a role other than "router", frozen here as they were (not read from today's registry) so
+ * old results keep their meaning whatever the registry becomes.
+ */
+export function roleOfV1Kind(kind: string): RouterRole {
+  if (kind === "always-small") return "baseline-small";
+  if (kind === "always-large") return "baseline-large";
+  if (kind === "oracle") return "oracle";
+  return "router";
+}
+
+/** Summary or question rows of a table; a schema-1 table (no `router_role` column) gets the role its kinds meant. */
+export function readRunRows<R extends RunKey>(columns: readonly Column<R>[], table: Table, file: string): R[] {
+  if (table.getChild("router_role")) return readTable(columns, table, file);
+  const rows = readTable(columns.filter((c) => c.name !== "router_role"), table, file);
+  for (const r of rows) r.routerRole = roleOfV1Kind(r.routerKind);
+  return rows;
+}

@@ -1,0 +1,34 @@
+import {describe, expect, it} from "vitest";
+import {decodeSessionRequest, encodeSessionRequest} from "../../src/wire/sessionBinary.ts";
+import {sessionRequestBody} from "../../src/wire/sessionWire.ts";
+
+const session = "0123456789abcdef";
+
+describe("the binary session request", () => {
+  it("round-trips keep, ids (any size) and batch schedules", () => {
+    for (const [keep, ids, batches] of [
+      [0, [1, 2, 3], undefined],
+      [127, [0, 127, 128, 16383, 16384, 151_935, 2 ** 31 - 1], [3, 4]],
+      [5000, [], undefined],
+    ] as const) {
+      const decoded = decodeSessionRequest(encodeSessionRequest(session, keep, ids, batches));
+      expect(decoded).toEqual(batches ? {session, keep, ids, batches} : {session, keep, ids});
+    }
+  });
+
+  it("spends 10 bytes on its header and 1–3 bytes per id, far fewer than JSON", () => {
+    const ids = [283, 259, 275, 261, 259, 284, 259, 273, 259, 275, 276, 269, 259, 289];
+    const binary = encodeSessionRequest(session, 87, ids).length;
+    expect(binary).toBe(1 + 8 + 1 + 1 + ids.length * 2 + 1);
+    expect(Buffer.byteLength(sessionRequestBody(session, 87, ids))).toBeGreaterThan(2.5 * binary);
+  });
+
+  it("refuses malformed bodies, saying what is wrong", () => {
+    const good = encodeSessionRequest(session, 3, [300, 5]);
+    expect(() => decodeSessionRequest(good.subarray(0, 5))).toThrow(/shorter than its 9-byte header/);
+    expect(() => decodeSessionRequest(Buffer.from([2, ...good.subarray(1)]))).toThrow(/unknown version 2/);
+    expect(() => decodeSessionRequest(good.subarray(0, good.length - 2))).toThrow(/ends inside an id|has \d+ bytes left/);
+    expect(() => decodeSessionRequest(Buffer.concat([good, Buffer.from([0])]))).toThrow(/1 bytes follow the request/);
+    expect(() => decodeSessionRequest(Buffer.from([1, ...Buffer.from(session, "hex"), 0, 255, 255, 255, 255, 255, 1]))).toThrow(/too large|announces/);
+  });
+});
