@@ -93,9 +93,9 @@ try {
       if (pairName === "toy") {
         base = {datasets: [{name: "toy_arith", split: "eval", limit: questions, seed: 0}], pairs: [{preset: "toy-arith"}]};
       } else {
-        const vocabPath = `${shared}/models/vocab/ggml-vocab-qwen2.gguf`;
-        const small = await qwenFixture("0.5b", {vocabPath});
-        const large = await qwenFixture("tiny-large", {vocabPath});
+        // The Qwen2 vocabulary from $TLR_SHARED, else the one bundled with node-llama-cpp (qwenFixture's default).
+        const small = await qwenFixture("0.5b");
+        const large = await qwenFixture("tiny-large");
         base = {datasets: [{name: "commonsense_qa", split: "validation", limit: questions, seed: 0, dataDir: `${shared}/data`}], pairs: [{name: "qwen-0.5b-shape", small: small.path, large: large.path}]};
       }
       const config = (extra: object) => {
