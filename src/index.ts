@@ -83,6 +83,7 @@ export {experimentJsonSchema, loadExperiment, parseExperiment, type ExperimentCo
 export {planSweep, type SweepPlan} from "./sweep/plan.ts";
 export {runSweep, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
 export {parseShard} from "./sweep/shard.ts";
+export {shardFromScheduler, type SchedulerShard} from "./sweep/schedulerShard.ts";
 
 // plots: Vega-Lite specs from results folders; SVG, PNG, a self-contained HTML report.
 export {plotRows, type PlotRow} from "./plots/plotRows.ts";

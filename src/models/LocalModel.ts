@@ -115,6 +115,8 @@ export class LocalModel implements TokenModel {
     context: LlamaContext,
     threads: number,
     options: LocalModelOptions,
+    /** Set for one lane of a context shared by several (`LocalWeights.createLanes`): it frees the context when its last lane is disposed. */
+    private readonly lanes?: LaneGroup,
   ) {
     const {file, model} = weights;
     this.file = file;
@@ -135,7 +137,9 @@ export class LocalModel implements TokenModel {
       this.topKPath === "none" ? LEAN_REQUEST
       : this.topKPath === "partial" ? TOP_LOGITS_REQUEST
       : {token: true, totalLogitWeight: true, logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}}};
-    this.topLogits = this.topKPath === "partial" ? installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role) : undefined;
+    const install = () => installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role);
+    // One path per context: the lanes of a shared context share it (createLanes refuses exact entropy, whose side value is per evaluation).
+    this.topLogits = this.topKPath !== "partial" ? undefined : lanes ? (lanes.topLogits ??= install()) : install();
     this.sequence = context.getSequence({
       contextShift: {
         strategy: () => {
@@ -168,6 +172,11 @@ export class LocalModel implements TokenModel {
   /** Another independent KV state on the same weights (for decoding several questions at once). */
   async fork(): Promise<LocalModel> {
     return this.weights.createModel({...this.options, threads: this.threads, contextSize: this.info.contextSize});
+  }
+
+  /** `count` lanes on the same weights with this model's settings (see `LocalWeights.createLanes`). */
+  async forkLanes(count: number): Promise<LocalModel[]> {
+    return this.weights.createLanes(count, {...this.options, threads: this.threads, contextSize: this.info.contextSize});
   }
 
   /**
@@ -331,14 +340,18 @@ export class LocalModel implements TokenModel {
   }
 
   async dispose(): Promise<void> {
+    if (this.lanes) {
+      this.sequence.dispose();
+      if (--this.lanes.open > 0) return;
+    }
     this.topLogits?.dispose();
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
   }
 
-  /** @internal Used by `LocalWeights.createModel`. */
-  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions): LocalModel {
-    return new LocalModel(weights, ownsModel, context, threads, options);
+  /** @internal Used by `LocalWeights.createModel` and `createLanes`. */
+  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions, lanes?: LaneGroup): LocalModel {
+    return new LocalModel(weights, ownsModel, context, threads, options, lanes);
   }
 }
 
@@ -369,8 +382,7 @@ export class LocalWeights {
   async createModel(options: Omit<LocalModelOptions, "path" | "gpu"> = {}, ownsWeights = false): Promise<LocalModel> {
     const role = options.role ?? "model";
     const {file, model} = this;
-    const threads = options.threads ?? defaultThreads(file.parameters);
-    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(file.parameters), role);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     let context: LlamaContext;
     try {
@@ -382,9 +394,74 @@ export class LocalWeights {
     return LocalModel.fromLoaded(this, ownsWeights, context, threads, {...options, path: file.path});
   }
 
+  /**
+   * `count` models that are sequences of one context ("lanes"): node-llama-cpp gathers the
+   * evaluations that the lanes start in the same event-loop cycle into one native decode, so
+   * several questions decoded at once share each pass over the weights (what pays for big models
+   * and on GPUs). Their numbers are not those of a model alone: a decode step of several lanes is a
+   * batch of several tokens, which the CPU backend computes with other kernels than a single token
+   * (bench/README.md, "Lanes"), and which lanes meet in one batch depends on timing. Each lane still
+   * has its own KV cells (node-llama-cpp keeps sequences apart), and rolls back on its own.
+   * Lanes cannot read hidden states (the internal embeddings path serves one sequence).
+   */
+  async createLanes(count: number, options: Omit<LocalModelOptions, "path" | "gpu"> = {}): Promise<LocalModel[]> {
+    const role = options.role ?? "model";
+    if (!Number.isInteger(count) || count < 1) throw new TlrError(`${role}: lanes must be a positive integer, got ${count}`);
+    if (options.hidden) throw new TlrError(`${role}: lanes cannot carry hidden states (a learned router that reads them needs one sequence per context): use lanes 1`);
+    if (options.entropy === "exact") throw new TlrError(`${role}: lanes cannot compute the exact entropy (it is read off the context after each evaluation, which lanes share): use lanes 1 or entropy "top-k"`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(this.file.parameters), role);
+    const contextSize = options.contextSize ?? Math.min(this.model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    let context: LlamaContext;
+    try {
+      // contextSize is per sequence (node-llama-cpp allocates contextSize × sequences cells); one
+      // batch must hold a step of every lane and, ideally, a prompt.
+      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count, batching: {dispatchSchedule: laneDispatchSchedule()}});
+    } catch (error) {
+      throw new TlrError(`${role} ${this.file.path}: could not create a context of ${count} lanes × ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+    const group: LaneGroup = {open: count};
+    return Array.from({length: count}, () => LocalModel.fromLoaded(this, false, context, threads, {...options, path: this.file.path}, group));
+  }
+
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
+}
+
+/** The longest a lane's evaluation waits for the other lanes to join its batch. */
+const LANE_WAIT_MAX_MS = 20;
+
+/**
+ * When to start a batch that not every lane has joined yet. node-llama-cpp starts one at once
+ * when all sequences have queued, else on the next event-loop turn; but lanes come back from a
+ * step at different times (each samples its own row, then scores, routes, may call the large
+ * model), so on the next turn a batch often holds one or two lanes of four. This waits a quarter
+ * of the time between the last two batches (about one decode), at most LANE_WAIT_MAX_MS: on a
+ * 0.5B model (~25 ms a step) lanes that finish sampling within ~6 ms share the next decode; on a
+ * toy model (< 1 ms a step) it is the next turn, as before.
+ */
+function laneDispatchSchedule(): (dispatch: () => void) => void {
+  let last = 0;
+  let interval = 0;
+  return (dispatch) => {
+    const now = performance.now();
+    if (last > 0) interval = now - last;
+    last = now;
+    const wait = Math.min(LANE_WAIT_MAX_MS, interval / 4);
+    if (wait < 1) setImmediate(dispatch);
+    else setTimeout(dispatch, wait);
+  };
+}
+
+/** The lanes of one shared context still open, and the context's top-K path if it has one. */
+interface LaneGroup {
+  open: number;
+  topLogits?: TopLogitsHandle;
+}
+
+function checkedThreads(threads: number, role: string): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+  return threads;
 }
 
 const role = (options: LocalModelOptions) => options.role ?? "model";

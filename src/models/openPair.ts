@@ -20,6 +20,12 @@ export interface OpenPairOptions {
   chat?: ChatOptions;
   /** Receives the vocabulary check's warnings and what could not be checked. */
   onWarning?: (message: string) => void;
+  /**
+   * `workers(n)` gives n lanes instead of forks: sequences of one context per local model
+   * (`LocalWeights.createLanes`), so that one evaluation serves them all; a remote large model gets
+   * a session per lane. Not exact (README, Lanes); refused with hidden states or exact entropy.
+   */
+  lanes?: boolean;
 }
 
 export function isRemoteLarge(large: OpenPairOptions["large"]): large is RemoteLargeOptions {
@@ -53,7 +59,10 @@ export interface OpenedPair {
   vocabulary: VocabularyCheck;
   /** The server connection, when the large model is remote. */
   remote: RemoteBackend | undefined;
-  /** `count` workers: the first uses the loaded models, the others forks (local) or new sessions (remote). */
+  /**
+   * `count` workers: the first uses the loaded models, the others forks (local) or new sessions
+   * (remote). With `lanes`, `count` lanes instead (always the same count: they share contexts).
+   */
   workers(count: number): Promise<Worker[]>;
   metadata(): Promise<PairProvenance>;
   dispose(): Promise<void>;
@@ -83,6 +92,7 @@ export async function openPair(options: OpenPairOptions): Promise<OpenedPair> {
     throw error;
   }
   const extra: Worker[] = [];
+  let lanes: Worker[] | undefined;
   return {
     small: pair.small,
     large: pair.large,
@@ -93,23 +103,29 @@ export async function openPair(options: OpenPairOptions): Promise<OpenedPair> {
     vocabulary: pair.vocabulary,
     remote: side.remote,
     workers: async (count) => {
+      if (options.lanes) {
+        lanes ??= await side.lanes(count);
+        if (lanes.length !== count) throw new Error(`this pair's lanes were opened ${lanes.length} at a time, not ${count}`);
+        return lanes;
+      }
       while (extra.length < count - 1) extra.push(await side.fork());
       return [{small: pair.small, large: pair.large}, ...extra.slice(0, Math.max(0, count - 1))];
     },
     metadata: async () => ({small: {path: options.small.path, sha256: await sha256File(options.small.path)}, large: await side.largeMetadata()}),
     dispose: async () => {
-      for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
+      for (const w of [...extra.splice(0), ...(lanes?.splice(0) ?? [])]) await Promise.all([w.small.dispose(), w.large.dispose()]);
       await encoder.dispose();
       await pair.dispose();
     },
   };
 }
 
-/** What differs between a local and a remote large model: how a worker is forked and what provenance says. */
+/** What differs between a local and a remote large model: how a worker is forked (or lanes made) and what provenance says. */
 interface LargeSide {
   pair: {small: LocalModel; large: TokenModel; vocabulary: VocabularyCheck; dispose(): Promise<void>};
   remote: RemoteBackend | undefined;
   fork(): Promise<Worker>;
+  lanes(count: number): Promise<Worker[]>;
   largeMetadata(): Promise<PairProvenance["large"]>;
 }
 
@@ -119,6 +135,15 @@ async function openLocal(options: OpenPairOptions, large: Omit<LocalModelOptions
     pair,
     remote: undefined,
     fork: async () => ({small: await pair.small.fork(), large: await pair.large.fork()}),
+    lanes: async (count) => {
+      const small = await pair.small.forkLanes(count);
+      try {
+        return zipLanes(small, await pair.large.forkLanes(count));
+      } catch (error) {
+        await Promise.all(small.map((s) => s.dispose()));
+        throw error;
+      }
+    },
     largeMetadata: async () => ({path: large.path, sha256: await sha256File(large.path)}),
   };
 }
@@ -129,6 +154,9 @@ async function openRemote(options: OpenPairOptions, large: RemoteLargeOptions): 
     pair,
     remote: pair.backend,
     fork: async () => ({small: await pair.small.fork(), large: pair.backend.createModel()}),
+    lanes: async (count) => zipLanes(await pair.small.forkLanes(count), Array.from({length: count}, () => pair.backend.createModel())),
     largeMetadata: async () => ({url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}),
   };
 }
+
+const zipLanes = (small: LocalModel[], large: TokenModel[]): Worker[] => small.map((s, i) => ({small: s, large: large[i]!}));

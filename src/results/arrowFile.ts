@@ -1,11 +1,32 @@
 import {closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from "node:fs";
 import {RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
+import {CompressedFileWriter} from "./arrowCompression.ts";
+
+/**
+ * How a file's record batches are stored: "zstd" compresses each buffer (the results files;
+ * `loadZstd()` must have finished), "none" leaves them as they are. Readers need not be told:
+ * the codec is in each batch's header, and reading any of them is built in.
+ */
+export interface ArrowWriteOptions {
+  compression?: "zstd" | "none";
+}
+
+/** Results files and parts are ZSTD-compressed (README, "Results files"). */
+export const COMPRESSED: ArrowWriteOptions = {compression: "zstd"};
+
+const writerFor = (options: ArrowWriteOptions): RecordBatchFileWriter => (options.compression === "zstd" ? new CompressedFileWriter() : new RecordBatchFileWriter());
 
 /** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file. */
-export function writeArrowFile(path: string, table: Table): void {
+export function writeArrowFile(path: string, table: Table, options: ArrowWriteOptions = {}): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, tableToIPC(table, "file"));
+  if (options.compression === "zstd") {
+    const writer = writerFor(options);
+    writer.writeAll(table);
+    writeFileSync(tmp, writer.toUint8Array(true));
+  } else {
+    writeFileSync(tmp, tableToIPC(table, "file"));
+  }
   renameSync(tmp, path);
 }
 
@@ -15,10 +36,10 @@ export function writeArrowFile(path: string, table: Table): void {
  * (`tableToIPC` would hold the whole encoded file, and a copy while joining it). Same bytes
  * format as `writeArrowFile`: one record batch per input batch.
  */
-export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<void> {
+export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>, options: ArrowWriteOptions = {}): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
-  const writer = new RecordBatchFileWriter();
+  const writer = writerFor(options);
   writer.reset(undefined, schema);
   // The writer queues its output until read: this loop writes each chunk as it is produced.
   const drained = (async () => {

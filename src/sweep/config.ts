@@ -97,7 +97,19 @@ export const ExperimentSchema = z
     network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
     calibration: Calibration.default({limit: 50, seed: 0}),
     out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),
-    concurrency: z.number().int().positive().default(1).describe("questions decoded at once (each with its own contexts)"),
+    concurrency: z.number().int().positive().default(1).describe("questions decoded at once per worker (each with its own contexts or server sessions): pays with a remote large model"),
+    workers: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("worker processes, each with its own models (default: as many as the machine's physical cores hold at the models' thread counts; see README, Workers); results are identical for any number"),
+    lanes: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe("questions decoded at once per worker as sequences of one context, so one evaluation serves them all (big models, GPUs); not exact: lane-batched numbers differ slightly from a model alone (README, Lanes)"),
   })
   .strict()
   .describe("A tlr sweep: datasets × model pairs × routers × thresholds");
@@ -125,6 +137,7 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
   const parsed = ExperimentSchema.safeParse(raw);
   if (!parsed.success) throw new TlrError(`${file}: ${describeIssue(parsed.error.issues[0]!)}`);
   const config = parsed.data;
+  if (config.lanes > 1 && config.concurrency > 1) throw new TlrError(`${file}: lanes: give lanes or concurrency, not both (lanes ${config.lanes}, concurrency ${config.concurrency})`);
   config.routers.forEach((r, i) => {
     validateRouterRef(r, {thresholds: true, at: (f) => `${file}: routers[${i}]${f ? `.${f}` : ""}: `});
   });

@@ -1,23 +1,13 @@
-import pLimit from "p-limit";
-import {subset} from "../data/subset.ts";
-import {PredictionMemo} from "../decoding/memo.ts";
-import type {StopRules} from "../decoding/decode.ts";
-import {sweepTree} from "../decoding/tree.ts";
-import {isRemoteError} from "../models/remote/RemoteError.ts";
-import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
-import {loadRouter} from "../routing/loadRouter.ts";
-import {createRouter} from "../routing/routers.ts";
-import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
-import type {Router} from "../routing/Router.ts";
-import {TlrError} from "../util/errors.ts";
-import {InterruptedError} from "../util/interrupt.ts";
-import {calibrate, type Calibrated} from "./calibrate.ts";
-import {ResultsStore} from "../results/ResultsStore.ts";
-import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
-import {openPair, type OpenedPair, type Worker} from "../models/openPair.ts";
-import {errorRow, runRows} from "./runRows.ts";
-import {inShard} from "./shard.ts";
+import {ResultsStore, type PartProvenance} from "../results/ResultsStore.ts";
+import type {QuestionRow, SummaryRow, TokenRow} from "../results/schema.ts";
 import type {Shard, SweepState} from "../results/sweepState.ts";
+import {WorkerCrashError} from "./ChildQuestionWorker.ts";
+import {openWorkers, sizeWorkers} from "./openWorkers.ts";
+import type {SweepPlan} from "./plan.ts";
+import {InterruptedError} from "../util/interrupt.ts";
+import {failedQuestionRows, type QuestionRows} from "./questionWorker.ts";
+import {runQuestions} from "./runQuestions.ts";
+import {inShard} from "./shard.ts";
 
 export interface SweepProgress {
   pair: string;
@@ -38,6 +28,8 @@ export interface SweepOptions {
   flushQuestions?: number;
   /** … or this many milliseconds (default 30 s). */
   flushMs?: number;
+  /** Worker processes (default: the config's `workers`, else sized from the cores and the models: README, Workers). */
+  workers?: number;
   onProgress?: (p: SweepProgress) => void;
   onInfo?: (message: string) => void;
   /**
@@ -56,33 +48,30 @@ export interface SweepOutcome {
 }
 
 /**
- * A thrown error that belongs to one question, not to the sweep: a remote model that still failed
- * after its retries. The question is recorded with it (counted wrong) and the sweep goes on.
- */
-export function isRecordable(error: unknown): boolean {
-  return isRemoteError(error);
-}
-
-interface RunnableRouter {
-  name: string;
-  router: Router;
-  thresholds: number[];
-  targets: (number | null)[];
-}
-
-/**
  * Runs a planned sweep: every dataset × pair × router × threshold, plus small-only and
- * large-only baselines, one question at a time per worker, all thresholds of a router as one
- * exact trajectory tree and all routers of a question sharing one prediction memo. Finished
- * questions go to disk in parts as they complete; a sweep started again on the same folder skips
- * them, so a killed sweep resumes where it stopped. The results files are then rebuilt from
- * the parts.
+ * large-only baselines. It goes in four steps:
+ *
+ * 1. **Claim the folder** (`ResultsStore.claim`) and list what is left: questions in this shard
+ *    that the folder's results files and parts do not hold yet (a killed sweep resumes here).
+ * 2. **Per pair, open its workers** (`sizeWorkers`, `openWorkers`): this process alone, or worker
+ *    processes, each opening the pair through `openPair` and running `concurrency` (or `lanes`)
+ *    questions at once.
+ * 3. **Per dataset, prepare and run** (`runDataset`): one worker calibrates, the others take its
+ *    thresholds; `runQuestions` hands the questions out to free slots, and every finished
+ *    question's rows go to a buffer that is written as a part every `flushQuestions` questions or
+ *    `flushMs` (each part atomic), and once more whatever happens.
+ * 4. **Consolidate**: the parts are folded into the results files in question order, so the files
+ *    do not depend on how many workers ran, nor on interruptions.
+ *
+ * Within a question, all thresholds of a router run as one exact trajectory tree and all routers
+ * share one prediction memo (`questionWorker.ts`).
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
   const {config} = plan;
   const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
-  const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
-  const store = ResultsStore.claim(out, sweepState(plan, options.shard));
+  // A shard of a config with an `out` gets its own folder inside it too: shards never share one.
+  const out = options.out ?? `${config.out ? config.out : `results/${config.name}`}${shardSuffix}`;
+  const store = await ResultsStore.claim(out, sweepState(plan, options.shard));
   const done = store.finished();
 
   const todo = plan.pairs.map((pair) =>
@@ -91,165 +80,93 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Pro
   const total = todo.flat(2).length;
   const resumed = done.count;
   if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
-  const start = performance.now();
-  let finished = 0;
-  let tokens = 0;
+  const progress = {finished: 0, tokens: 0, total, start: performance.now()};
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
-    if (todo[p]!.every((qs) => qs.length === 0) || options.signal?.aborted) continue;
-    const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), chat: config.chat, onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
+    const pairTodo = todo[p]!.reduce((n, qs) => n + qs.length, 0);
+    if (pairTodo === 0 || options.signal?.aborted) continue;
+    const sizing = await sizeWorkers(plan, p, {requested: options.workers ?? config.workers, questions: pairTodo});
+    if (sizing.workers > 1 || options.workers !== undefined || config.workers !== undefined) options.onInfo?.(`${pairPlan.name}: ${sizing.reason}`);
+    const workers = await openWorkers(plan, p, sizing, options.onInfo);
     try {
-      const workers = await pair.workers(config.concurrency);
-      const models = await pair.metadata();
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
         if (pending.length === 0 || options.signal?.aborted) continue;
-        const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
-        for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
-        const provenance = {models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}};
-        const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
-        const flush = () => {
-          if (buffer.count === 0) return;
-          store.writePart(`p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens}, provenance);
-          Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
-        };
-        const limit = pLimit(workers.length);
-        const free = [...workers];
+        // One worker calibrates; the others take its thresholds, so every worker runs the same runs.
+        const prepared = await workers[0]!.prepare(d);
+        await Promise.all(workers.slice(1).map((w) => w.prepare(d, prepared.calibration)));
+        for (const c of prepared.calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
+        const provenance: PartProvenance = {models: {[pairPlan.name]: workers[0]!.metadata}, calibration: {[`${pairPlan.name}|${dataset.name}`]: prepared.calibration}};
+        const parts = new PartBuffer(store, `p${p}-d${d}`, provenance, options);
         try {
-          await Promise.all(
-            pending.map((q) =>
-              limit(async () => {
-                if (options.signal?.aborted) return;
-                const worker = free.pop()!;
-                try {
-                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config);
-                  buffer.questions.push(...rows.questions);
-                  buffer.tokens.push(...rows.tokens);
-                  buffer.count++;
-                  buffer.first = Math.min(buffer.first, q);
-                  tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
-                  finished++;
-                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
-                  if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
-                } finally {
-                  free.push(worker);
-                }
-              }),
-            ),
-          );
+          await runQuestions(workers, pending, {
+            stopped: () => options.signal?.aborted === true,
+            run: async (worker, q) => {
+              try {
+                return await worker.run(d, q);
+              } catch (error) {
+                // A worker process that died fails only the question(s) it held, recorded with why.
+                // (Errors that belong to one question in-process, e.g. a remote model that failed
+                // after its retries, are recorded by the worker itself: `isRecordable`.)
+                if (!(error instanceof WorkerCrashError)) throw error;
+                return failedQuestionRows(prepared.runs, q, dataset, error.promptTokens, error.message);
+              }
+            },
+            onRows: (q, rows) => {
+              parts.add(q, rows);
+              progress.finished++;
+              progress.tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+              options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: progress.finished, total, tokens: progress.tokens, elapsedMs: performance.now() - progress.start});
+            },
+          });
         } finally {
-          flush(); // whatever finished is kept, even when a question failed
+          parts.flush(); // whatever finished is kept, even when a question failed
         }
       }
     } finally {
-      await pair.dispose();
+      await Promise.allSettled(workers.map((w) => w.dispose()));
     }
   }
 
-  if (options.signal?.aborted && finished < total) {
-    throw new InterruptedError(`interrupted: ${resumed + finished} questions are kept in ${out}; run the same command again to resume`);
+  if (options.signal?.aborted && progress.finished < total) {
+    throw new InterruptedError(`interrupted: ${resumed + progress.finished} questions are kept in ${out}; run the same command again to resume`);
   }
   const summary = await store.consolidate();
-  return {out, summary, ran: finished, resumed};
+  return {out, summary, ran: progress.finished, resumed};
 }
 
-async function runQuestion(
-  worker: Worker,
-  pair: OpenedPair,
-  dataset: DatasetPlan,
-  pairName: string,
-  routers: RunnableRouter[],
-  q: number,
-  config: SweepPlan["config"],
-): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
-  const example = dataset.examples[q]!;
-  const tokenizer = pair.tokenizer;
-  const promptText = dataset.task.prompt(example);
-  const prompt = pair.encoder.encode(promptText);
-  const keyOf = (r: RunnableRouter, i: number): RunKey => ({
-    dataset: dataset.name,
-    split: dataset.split,
-    task: dataset.task.name,
-    pair: pairName,
-    router: r.name,
-    routerKind: r.router.kind,
-    routerRole: roleOfKind(r.router.kind),
-    threshold: r.thresholds[i]!,
-    target: r.targets[i] ?? null,
-  });
-  const memo = {small: new PredictionMemo(worker.small, prompt.length), large: new PredictionMemo(worker.large, prompt.length)};
-  const questions: QuestionRow[] = [];
-  const tokens: TokenRow[] = [];
-  try {
-    for (const r of routers) {
-      const tree = await sweepTree({
-        prompt,
-        small: worker.small,
-        large: worker.large,
-        tokenizer,
-        router: r.router,
-        thresholds: r.thresholds,
-        maxTokens: config.maxTokens,
-        stop: stopRules(config, dataset),
-        network: config.network,
-        protocol: pair.byteModel,
-        key: example.id,
-        sharedVocabSize: pair.sharedVocabSize,
-        memo,
-      });
-      tree.runs.forEach((run, i) => {
-        const rows = runRows(keyOf(r, i), q, example, dataset.task, run);
-        questions.push(rows.question);
-        tokens.push(...rows.tokens);
-      });
-    }
-  } catch (error) {
-    if (!isRecordable(error)) throw error;
-    const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.thresholds.map((_, i) => errorRow(keyOf(r, i), q, example, {text: promptText, tokens: prompt.length}, message))), tokens: []};
-  }
-  return {questions, tokens};
-}
+/** Finished questions of one pair × dataset, written to the store as a part every so many questions or seconds. */
+class PartBuffer {
+  private questions: QuestionRow[] = [];
+  private tokens: TokenRow[] = [];
+  private count = 0;
+  private first = Infinity;
+  private since = performance.now();
 
-/** Where a sweep's generations stop besides the small model's end-of-generation tokens: the task's and the config's strings, the config's ids. */
-function stopRules(config: SweepPlan["config"], dataset: DatasetPlan): StopRules {
-  return {strings: [...dataset.task.stop, ...(config.stop ?? [])], tokens: config.stopTokens ?? []};
-}
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly prefix: string,
+    private readonly provenance: PartProvenance,
+    private readonly options: Pick<SweepOptions, "flushQuestions" | "flushMs">,
+  ) {}
 
-/** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
-  const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [fixedThreshold("always-small")!], targets: [null]},
-    {name: "large-only", router: createRouter("always-large"), thresholds: [fixedThreshold("always-large")!], targets: [null]},
-  ];
-  const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
-  for (const r of plan.routers) {
-    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: worker.small.file.path});
-    if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
-    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!});
+  add(question: number, rows: QuestionRows): void {
+    this.questions.push(...rows.questions);
+    this.tokens.push(...rows.tokens);
+    this.count++;
+    this.first = Math.min(this.first, question);
+    if (this.count >= (this.options.flushQuestions ?? 20) || performance.now() - this.since >= (this.options.flushMs ?? 30_000)) this.flush();
   }
-  let calibration: Calibrated[] = [];
-  if (toCalibrate.length > 0) {
-    const c = plan.config.calibration;
-    const evaluated = new Set(dataset.examples.map((e) => e.id));
-    const pool = c.split && c.split !== dataset.split ? undefined : dataset.all.filter((e) => !evaluated.has(e.id));
-    if (!pool) throw new TlrError(`${plan.configFile}: calibration.split: calibrating on another split than the evaluated one is not supported yet; leave it out to use the evaluation split's other questions`);
-    const examples = subset(pool, {limit: c.limit, seed: c.seed});
-    if (examples.length === 0) throw new TlrError(`${plan.configFile}: calibration: ${dataset.name} has no questions left outside the evaluated subset to calibrate on; lower datasets[].limit`);
-    calibration = await calibrate({
-      routers: toCalibrate.map(({router, targets}) => ({router, targets})),
-      examples,
-      task: dataset.task,
-      small: worker.small,
-      large: worker.large,
-      tokenizer: pair.tokenizer,
-      maxTokens: plan.config.maxTokens,
-      stop: stopRules(plan.config, dataset),
-      encodePrompt: (text) => pair.encoder.encode(text),
-    });
-    toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
+
+  flush(): void {
+    if (this.count === 0) return;
+    this.store.writePart(`${this.prefix}-q${String(this.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: this.questions, tokens: this.tokens}, this.provenance);
+    this.questions = [];
+    this.tokens = [];
+    this.count = 0;
+    this.first = Infinity;
+    this.since = performance.now();
   }
-  return {routers, calibration};
 }
 
 /** What DIR/sweep.json records of a planned sweep. */
