@@ -1,6 +1,6 @@
 /**
  * Decode speed with 1 thread vs all physical cores, per model size, on llama-shaped f32 models
- * with random weights (bench/synthetic-gguf.ts) plus the real toy pair: where does a second
+ * with random weights (writeSyntheticGguf, src/models/fixtures) plus the real toy pair: where does a second
  * thread start to pay? That crossover sets SINGLE_THREAD_BELOW_PARAMETERS.
  *
  *   npx tsx bench/threads.ts [reps=3] [tokens=64]
@@ -8,9 +8,15 @@
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {createRouter, decode, encodePrompt, LocalModel, physicalCores} from "../src/index.ts";
+import {createRouter, decode, encodePrompt, LocalModel, physicalCores, writeSyntheticGguf} from "../src/index.ts";
 import {median, record, repoRoot} from "./lib.ts";
-import {writeSyntheticGguf, type SyntheticShape} from "./synthetic-gguf.ts";
+
+interface SyntheticShape {
+  dim: number;
+  layers: number;
+  heads: number;
+  hidden: number;
+}
 
 const REPS = Number(process.argv[2] ?? 3);
 const TOKENS = Number(process.argv[3] ?? 64);
@@ -31,7 +37,10 @@ const models: {name: string; path: string; params?: number}[] = [
 ];
 for (const [i, s] of shapes.entries()) {
   const path = join(dir, `m${i}.gguf`);
-  const params = await writeSyntheticGguf(path, s, donor);
+  const {parameters: params} = await writeSyntheticGguf(path, {
+    architecture: "llama", name: `synthetic-${s.dim}x${s.layers}`, hidden: s.dim, layers: s.layers, heads: s.heads, kvHeads: s.heads, ffn: s.hidden,
+    tiedEmbeddings: false, contextLength: 512, ropeFreqBase: 10_000, rmsEpsilon: 1e-5, weights: "f32", seed: 1, tokenizer: {kind: "copy", path: donor},
+  });
   models.push({name: `synthetic dim ${s.dim} × ${s.layers} layers`, path, params});
 }
 

@@ -12,6 +12,7 @@ export {encodePrompt, type Tokenizer} from "./core/Tokenizer.ts";
 export {REMOTE_PROTOCOLS, type RemoteProtocol} from "./wire/RemoteProtocol.ts";
 export {SESSION_PROTOCOL, type WireProtocol} from "./wire/WireProtocol.ts";
 export {bytesByProtocol, paperTextProtocol, statelessIdsProtocol, WIRE_PROTOCOLS, type ProtocolBytes} from "./wire/wireProtocols.ts";
+export {protocolByteModel} from "./wire/protocolByteModel.ts";
 
 // data and tasks: benchmarks as examples; prompts, answer extraction, scoring.
 export type {Choice, Example} from "./data/types.ts";
@@ -33,6 +34,7 @@ export {getRuntime, type GpuSetting} from "./models/runtime.ts";
 export {inspectModelFile, type GgufSummary} from "./models/gguf.ts";
 export {checkVocabularies, readVocabulary, type VocabularyCheck, type VocabularyInfo} from "./models/vocabulary.ts";
 export {loadChatTemplate, type ChatTemplate} from "./models/chatTemplate.ts";
+export {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "./models/promptEncoder.ts";
 export {loadPair, type ModelPair, type PairOptions} from "./models/pair.ts";
 export {loadRemotePair, type RemotePair, type RemotePairOptions} from "./models/remote/loadRemotePair.ts";
 export {openPair, type OpenedPair, type OpenPairOptions, type PairProvenance, type RemoteLargeOptions, type Worker} from "./models/openPair.ts";
@@ -81,6 +83,7 @@ export {experimentJsonSchema, loadExperiment, parseExperiment, type ExperimentCo
 export {planSweep, type SweepPlan} from "./sweep/plan.ts";
 export {runSweep, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
 export {parseShard} from "./sweep/shard.ts";
+export {shardFromScheduler, type SchedulerShard} from "./sweep/schedulerShard.ts";
 
 // plots: Vega-Lite specs from results folders; SVG, PNG, a self-contained HTML report.
 export {plotRows, type PlotRow} from "./plots/plotRows.ts";
@@ -96,10 +99,26 @@ export {reportHtml} from "./plots/reportHtml.ts";
 export {writeReport} from "./plots/writeReport.ts";
 export {readResultsFolders} from "./plots/readResultsFolders.ts";
 
+// models/fixtures: synthetic GGUFs (llama, qwen2) with seeded random weights; the Qwen2.5-shaped set.
+export {writeSyntheticGguf, type SyntheticModelRecipe} from "./models/fixtures/writeSyntheticGguf.ts";
+export {cachedSyntheticGguf, fixtureCacheDir, type CachedFixture} from "./models/fixtures/fixtureCache.ts";
+export {QWEN25_IDS} from "./models/fixtures/qwen25Tokenizer.ts";
+export {QWEN25_ROWS, QWEN_FIXTURES, qwenFixture, qwenFixturePair, type QwenFixtureName, type QwenFixtureOptions} from "./models/fixtures/qwenFixtures.ts";
+
+// report and demo: the question browser of the HTML report; tlr demo, a live page on a pair.
+export {questionBrowserData} from "./report/browserData.ts";
+export type {BrowserData, BrowserOutcome, BrowserQuestion, BrowserRun} from "./report/browserTypes.ts";
+export {firstDifference} from "./report/firstDifference.ts";
+export {TokenMarker, type MarkSink} from "./decoding/markTokens.ts";
+export {DEFAULT_POLICY, parsePolicy, POLICY_KINDS, policyName, usesRouter, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
+export {startDemo, type DemoOptions, type DemoServer} from "./demo/startDemo.ts";
+export type {DemoEvents, DemoInfo, DemoRequest} from "./demo/demoTypes.ts";
+
 // server: the large model behind HTTP.
 export {startServer, SERVE_DEFAULTS, type ServeOptions, type TlrServer} from "./server/startServer.ts";
 
 // util: errors every command reports the same way; the machine's cores.
 export {ContextFullError, DataUnavailableError, isTlrError, TlrError} from "./util/errors.ts";
+export {InterruptedError, interruptOnSignals, type Interrupt} from "./util/interrupt.ts";
 export {physicalCores} from "./util/cpu.ts";
 export {sha256File} from "./util/sha256.ts";

@@ -10,7 +10,7 @@ import {encodePrompt} from "../core/Tokenizer.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
 import {ALL_ROUTER_KINDS, degenerateThreshold, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
-import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
+import {collect, collectTokenId, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatStats, MarkedTextWriter} from "./render.ts";
 
 interface GenerateFlags {
@@ -25,6 +25,9 @@ interface GenerateFlags {
   promptFile?: string;
   special?: boolean;
   stop: string[];
+  stopToken: number[];
+  chat?: boolean;
+  system?: string;
   json?: boolean;
   plain?: boolean;
   smallThreads?: number;
@@ -59,6 +62,9 @@ export function generateCommand(io: CliIO): Command {
     .option("--prompt-file <path>", "read the prompt from a file")
     .option("--special", "parse special-token text (e.g. <|im_start|>) in the prompt")
     .option("--stop <text>", "stop once the text contains this (repeatable)", collect, [])
+    .option("--stop-token <id>", "stop after this token id, besides the small model's end-of-generation tokens (repeatable)", collectTokenId, [])
+    .option("--chat", "wrap the prompt in the small model's chat template (both models must read it as the same ids)")
+    .option("--system <text>", "with --chat: the system message (default: the template's own)")
     .option("--json", "print every per-token record and the run's figures as JSON")
     .option("--plain", "print only the generated text")
     .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 50M parameters, else the physical cores)", parsePositiveInt)
@@ -87,6 +93,8 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const threshold = flags.threshold ?? fixedThreshold(flags.router)!; // validated: a kind without a fixed threshold has --threshold
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
+  if (flags.system !== undefined && !flags.chat) throw new TlrError("--system goes with --chat");
+  if (flags.chat && flags.special) throw new TlrError("--special parses template tokens in a plain prompt; with --chat the template writes them: drop one");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
   if (promptText === "") throw new TlrError(flags.promptFile ? `prompt file ${flags.promptFile} is empty: write the prompt into it` : "--prompt is empty: give the prompt text");
   // A τ outside the router's scores decides nothing; allowed here (README shows --threshold 0 as the small model alone), but said.
@@ -117,9 +125,10 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
           retry: {retries: Math.max(0, flags.retries)},
         }
       : {...common, path: largeAt.path, threads: flags.largeThreads};
-  const pair = await openPair({small, large, onWarning});
+  const pair = await openPair({small, large, chat: flags.chat ? {system: flags.system} : undefined, onWarning});
   try {
-    const prompt = encodePrompt(pair.tokenizer, promptText, {special: flags.special});
+    // --special parses template tokens in a plain prompt (refused with --chat above).
+    const prompt = flags.special ? encodePrompt(pair.tokenizer, promptText, {special: true}) : pair.encoder.encode(promptText);
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
     const result = await decode({
       prompt,
@@ -129,8 +138,9 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
       router,
       threshold,
       maxTokens: flags.maxTokens,
-      stop: {strings: flags.stop},
+      stop: {strings: flags.stop, tokens: flags.stopToken},
       network,
+      protocol: pair.byteModel, // simulated bytes of the protocol in use
       sharedVocabSize: pair.sharedVocabSize,
       onToken: writer ? (r) => writer.push(flags.plain ? {piece: r.piece, source: "small"} : r) : undefined,
     });
@@ -147,6 +157,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
         maxTokens: flags.maxTokens,
         network,
         prompt: promptText,
+        promptFormat: pair.encoder.format,
         promptIds: prompt,
       };
       io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, records: result.records}, 2) + "\n");

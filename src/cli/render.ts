@@ -1,3 +1,4 @@
+import {TokenMarker} from "../decoding/markTokens.ts";
 import type {RunStats, TokenRecord} from "../decoding/types.ts";
 
 const RED = "\x1b[31m";
@@ -5,28 +6,25 @@ const RESET = "\x1b[0m";
 
 /**
  * Streams generated text with the large model's tokens marked: red on a terminal (as the
- * paper's demo showed them), [brackets] when piped. Consecutive large tokens share one mark.
+ * paper's demo showed them), [brackets] when piped. Consecutive large tokens share one mark
+ * (`TokenMarker`: the report and the demo page mark the same way).
  */
 export class MarkedTextWriter {
-  private inLarge = false;
-  constructor(
-    private readonly write: (s: string) => void,
-    private readonly color: boolean,
-  ) {}
+  private readonly marker: TokenMarker<Pick<TokenRecord, "piece" | "source">>;
+  constructor(write: (s: string) => void, color: boolean) {
+    this.marker = new TokenMarker({
+      open: () => write(color ? RED : "["),
+      piece: (r) => write(r.piece),
+      close: () => write(color ? RESET : "]"),
+    });
+  }
 
   push(record: Pick<TokenRecord, "piece" | "source">): void {
-    if (record.piece === "") return; // EOS and other control tokens print nothing
-    const large = record.source === "large";
-    if (large !== this.inLarge) {
-      this.write(large ? (this.color ? RED : "[") : this.color ? RESET : "]");
-      this.inLarge = large;
-    }
-    this.write(record.piece);
+    this.marker.push(record);
   }
 
   end(): void {
-    if (this.inLarge) this.write(this.color ? RESET : "]");
-    this.inLarge = false;
+    this.marker.end();
   }
 }
 

@@ -10,7 +10,10 @@ import {summarizeRecords} from "./stats.ts";
 import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 
 export interface StopRules {
-  /** Stop after the end-of-sequence token. Default true. */
+  /**
+   * Stop after any end-of-generation token of the small model (`tokenizer.eog`: EOS, EOT,
+   * `<|im_end|>`, `<|endoftext|>`, …, as llama.cpp stops). Default true. The stop reason is "eos".
+   */
   eos?: boolean;
   /** Stop after any of these ids. */
   tokens?: readonly Token[];
@@ -58,7 +61,7 @@ export const PIECE_CONTEXT = 8;
  */
 export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const {small, large, tokenizer, router, threshold, maxTokens} = options;
-  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
+  const {key, eog, stopTokens, stopStrings, newAccount} = runSettings(options);
   // Text is needed during the loop only to stream it or to match stop strings. Otherwise the
   // pieces are made in one pass afterwards: a detokenize call between two evaluations costs a
   // tiny model ~30 µs of cache misses per step (9% of a step of the 130K-parameter toy model).
@@ -90,7 +93,7 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
     text += record.piece;
     options.onToken?.(record);
 
-    const stop = stopAfter(id, text, eos, stopTokens, stopStrings);
+    const stop = stopAfter(id, text, eog, stopTokens, stopStrings);
     if (stop) {
       stopReason = stop;
       break;
@@ -110,7 +113,8 @@ export function runSettings(options: Omit<DecodeOptions, "threshold">) {
   const vocabBound = options.sharedVocabSize ?? Math.min(small.info.vocabSize, large.info.vocabSize);
   return {
     key,
-    eos: options.stop?.eos === false ? null : tokenizer.eos,
+    /** The transcript is the small model's, so its end-of-generation set decides. */
+    eog: new Set<Token>(options.stop?.eos === false ? [] : tokenizer.eog.length > 0 ? tokenizer.eog : tokenizer.eos === null ? [] : [tokenizer.eos]),
     stopTokens: new Set(options.stop?.tokens ?? []),
     stopStrings: options.stop?.strings ?? [],
     /** A fresh account for one run's path. */
@@ -139,8 +143,8 @@ export function finishRun(transcript: Token[], promptLength: number, records: To
 }
 
 /** Why a run stops after `id` (appended to a transcript whose generated text is `text`), if it does. */
-export function stopAfter(id: Token, text: string, eos: Token | null, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
-  if (eos !== null && id === eos) return "eos";
+export function stopAfter(id: Token, text: string, eog: ReadonlySet<Token>, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
+  if (eog.has(id)) return "eos";
   if (stopTokens.has(id)) return "stop-token";
   if (stopStrings.some((x) => text.includes(x))) return "stop-string";
   return undefined;

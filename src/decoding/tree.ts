@@ -71,7 +71,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
   const {tokenizer, router, maxTokens, thresholds} = options;
   if (thresholds.length === 0) throw new TlrError("a sweep needs at least one threshold");
   for (const threshold of thresholds) checkDecodeOptions({...options, threshold});
-  const {key, eos, stopTokens, stopStrings, newAccount} = runSettings(options);
+  const {key, eog, stopTokens, stopStrings, newAccount} = runSettings(options);
   const P = options.prompt.length;
   const small = options.memo?.small ?? new PredictionMemo(options.small, P);
   const large = options.memo?.large ?? new PredictionMemo(options.large, P);
@@ -149,7 +149,7 @@ export async function sweepTree(options: SweepTreeOptions): Promise<SweepTreeRes
         const piece = stopStrings.length > 0 ? tokenizer.detokenize([child.id], transcript.slice(-PIECE_CONTEXT)) : "";
         childTranscript.push(child.id);
         const text = group.text + piece;
-        const stop = stopAfter(child.id, text, eos, stopTokens, stopStrings);
+        const stop = stopAfter(child.id, text, eog, stopTokens, stopStrings);
         if (stop) for (const m of child.members) m.stop = stop;
         else live.push({transcript: childTranscript, text, members: child.members});
       }

@@ -30,7 +30,8 @@ function logger(level: LlamaLogLevel, message: string): void {
   if (!line) return;
   nativeLog.push({n: nativeLogCount++, line});
   if (nativeLog.length > NATIVE_LOG_KEEP) nativeLog.shift();
-  if (echoNativeLog) process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
+  // Read at each line: the CLI sets TLR_VERBOSE after this module may have loaded.
+  if (echoNativeLog || process.env.TLR_VERBOSE === "1") process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
 }
 
 const runtimes = new Map<string, Promise<Llama>>();

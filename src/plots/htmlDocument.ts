@@ -30,6 +30,7 @@ const EMBED = `
       await vegaEmbed("#" + chart.id, chart.spec, {mode: "vega", renderer: "svg", actions: {export: true, source: false, compiled: false, editor: false}});
     }
     document.body.dataset.rendered = String(charts.length);
+    performance.mark("tlr-charts-rendered");
   } catch (error) {
     document.body.dataset.error = String(error && error.message || error);
     console.error("tlr: a chart failed to render:", error);

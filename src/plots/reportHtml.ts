@@ -5,11 +5,15 @@ import {buildPlots, type Plot} from "./buildPlots.ts";
 import {compileSpec, type WarningHandler} from "./compileSpec.ts";
 import {htmlDocument} from "./htmlDocument.ts";
 import {provenanceHtml} from "./provenanceHtml.ts";
+import type {BrowserData} from "../report/browserTypes.ts";
+import {questionBrowserHtml} from "../report/questionBrowserHtml.ts";
 
 export interface ReportOptions {
   /** The page's title; default "tlr report: " and the folders. */
   title?: string;
   onWarning?: WarningHandler;
+  /** The question browser's data (`questionBrowserData`); without it the report has no Questions section. */
+  questions?: BrowserData;
 }
 
 /** A chart's figure: where it renders, its caption, and its Vega-Lite spec to copy. */
@@ -36,11 +40,13 @@ export function reportHtml(results: readonly Results[], options: ReportOptions =
   const folders = results
     .map((r) => `<section class="folder">\n<h3>${escapeHtml(r.dir)}</h3>\n${provenanceHtml(r)}\n${summaryHtml(r.summary)}\n</section>`)
     .join("\n");
+  const questions = options.questions ? `\n${questionBrowserHtml(options.questions)}` : "";
+  const contents = options.questions ? `<p>Contents: <a href="#plots">plots</a> · <a href="#summary">summary</a> · <a href="#questions">questions</a></p>\n` : "";
   const body = `<h1>${escapeHtml(title)}</h1>
-<h2>Plots</h2>
+${contents}<h2 id="plots">Plots</h2>
 ${plots.map(figureHtml).join("\n")}
-<h2>Summary</h2>
+<h2 id="summary">Summary</h2>
 <p>Per dataset × pair: accuracy with its 95% Wilson interval, upload fraction, large-model calls and bytes up per question, and mean latency per question in seconds (TTFT, TBT, SLM, comm + LLM, overall), as <code>tlr summary</code> prints them.</p>
-${folders}`;
+${folders}${questions}`;
   return htmlDocument({title, body, charts: plots.map((p) => ({id: `chart-${p.name}`, spec: compileSpec(p.spec, options.onWarning)}))});
 }

@@ -1,3 +1,4 @@
+import {loadZstd} from "./arrowCompression.ts";
 import {consolidate} from "./consolidate.ts";
 import {writePart} from "./parts.ts";
 import {codeVersion, machineInfo} from "./provenance.ts";
@@ -35,13 +36,18 @@ export class ResultsStore {
     private readonly shard: SweepState["shard"],
   ) {}
 
-  /** Creates `dir` for this sweep, or reopens it if it holds the same config and shard (else a TlrError). */
-  static claim(dir: string, state: SweepState): ResultsStore {
+  /**
+   * Creates `dir` for this sweep, or reopens it if it holds the same config and shard (else a
+   * TlrError). Async because parts are written ZSTD-compressed, synchronously: this loads the
+   * encoder (WebAssembly, once per process) so that `writePart` can.
+   */
+  static async claim(dir: string, state: SweepState): Promise<ResultsStore> {
     claimSweepFolder(dir, state);
+    await loadZstd();
     return new ResultsStore(dir, state.shard);
   }
 
-  /** An existing sweep folder (sweep.json required). */
+  /** An existing sweep folder (sweep.json required), to read; `writePart` needs `await loadZstd()` first (`claim` does it). */
   static open(dir: string): ResultsStore {
     return new ResultsStore(dir, readSweepState(dir).shard);
   }

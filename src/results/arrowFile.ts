@@ -2,10 +2,28 @@ import {closeSync, openSync, readFileSync, readSync, renameSync, statSync, write
 import {RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
 import {fileError, removeQuietly, tmpName, writeFileAtomic} from "../util/fileError.ts";
+import {CompressedFileWriter} from "./arrowCompression.ts";
+
+/**
+ * How a file's record batches are stored: "zstd" compresses each buffer (the results files;
+ * `loadZstd()` must have finished), "none" leaves them as they are. Readers need not be told:
+ * the codec is in each batch's header, and reading any of them is built in.
+ */
+export interface ArrowWriteOptions {
+  compression?: "zstd" | "none";
+}
+
+/** Results files and parts are ZSTD-compressed (README, "Results files"). */
+export const COMPRESSED: ArrowWriteOptions = {compression: "zstd"};
+
+const writerFor = (options: ArrowWriteOptions): RecordBatchFileWriter => (options.compression === "zstd" ? new CompressedFileWriter() : new RecordBatchFileWriter());
 
 /** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file, a full disk no temporary one. */
-export function writeArrowFile(path: string, table: Table): void {
-  writeFileAtomic(path, tableToIPC(table, "file"));
+export function writeArrowFile(path: string, table: Table, options: ArrowWriteOptions = {}): void {
+  if (options.compression !== "zstd") return writeFileAtomic(path, tableToIPC(table, "file"));
+  const writer = writerFor(options);
+  writer.writeAll(table);
+  writeFileAtomic(path, writer.toUint8Array(true));
 }
 
 /**
@@ -14,13 +32,13 @@ export function writeArrowFile(path: string, table: Table): void {
  * (`tableToIPC` would hold the whole encoded file, and a copy while joining it). Same bytes
  * format as `writeArrowFile`: one record batch per input batch.
  */
-export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<void> {
+export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>, options: ArrowWriteOptions = {}): Promise<void> {
   const tmp = tmpName(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "w");
     const out = fd;
-    const writer = new RecordBatchFileWriter();
+    const writer = writerFor(options);
     writer.reset(undefined, schema);
     // The writer queues its output until read: this loop writes each chunk as it is produced.
     let failure: unknown; // the first thing that went wrong: the disk (ENOSPC) or the batches' source

@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, readdirSync, rmdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {buildTable, readTable} from "./columns.ts";
-import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {COMPRESSED, readArrowFile, writeArrowFile} from "./arrowFile.ts";
 import {readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "./schema.ts";
 
@@ -21,13 +21,14 @@ export interface Part {
   metadata: Map<string, string>;
 }
 
+/** Writes a part, compressed as the results files are (`loadZstd()` must have finished). */
 export function writePart(dir: string, name: string, part: Part): void {
   const parts = join(dir, PARTS_DIR);
   mkdirSync(parts, {recursive: true});
   const tokens = join(parts, `${name}.tokens.arrow`);
-  writeArrowFile(tokens, buildTable(TOKEN_COLUMNS, part.tokens, part.metadata));
+  writeArrowFile(tokens, buildTable(TOKEN_COLUMNS, part.tokens, part.metadata), COMPRESSED);
   try {
-    writeArrowFile(join(parts, `${name}.questions.arrow`), buildTable(QUESTION_COLUMNS, part.questions, part.metadata));
+    writeArrowFile(join(parts, `${name}.questions.arrow`), buildTable(QUESTION_COLUMNS, part.questions, part.metadata), COMPRESSED);
   } catch (error) {
     rmSync(tokens, {force: true}); // a part is both files or neither
     throw error;

@@ -3,8 +3,12 @@ import type {RouterRole} from "../routing/routerKinds.ts";
 import {readTable, type Column} from "./columns.ts";
 import type {RunKey} from "./schema.ts";
 
-/** The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from `router_kind`. */
-export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2"];
+/**
+ * The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from
+ * `router_kind`; "2" stores its strings plain and uncompressed, "3" dictionary-encoded and
+ * ZSTD-compressed (Arrow readers decode both alike, so only the role needs a rule).
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2", "3"];
 
 /**
  * The role a schema-1 row's router kind had. Schema 1 stored only the kind; these were its kinds

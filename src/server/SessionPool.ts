@@ -135,9 +135,10 @@ export class SessionPool {
    * Runs `transcript` through a reserved session's model in the evaluation queue: the catch-up
    * in one batch, or, with `batches`, in exactly those batches after the first `keep` tokens
    * (a tree sweep's schedule, or a lost session's replay), which reproduces the numbers: logits
-   * depend on how a prefix was batched (models/schedule.ts).
+   * depend on how a prefix was batched (models/schedule.ts). `top` asks for more top
+   * log-probabilities than the model keeps (LocalModel's `NextOptions.top`).
    */
-  evaluate(session: Session, transcript: readonly Token[], schedule?: {keep: number; batches: readonly number[]}): Promise<StepResult> {
+  evaluate(session: Session, transcript: readonly Token[], schedule?: {keep: number; batches: readonly number[]}, top?: number): Promise<StepResult> {
     return this.queue(async () => {
       try {
         let cuts: number[] | undefined;
@@ -148,7 +149,7 @@ export class SessionPool {
           let end = keep;
           for (const size of batches.slice(0, -1)) cuts.push((end += size));
         }
-        const r = await session.model.next(transcript, {cuts});
+        const r = await session.model.next(transcript, {cuts, top});
         session.tokens = [...transcript, r.prediction.token];
         return {prediction: r.prediction, evaluated: (r.fromState ? 0 : r.evaluated) + r.replayed, ms: r.ms + (r.replayMs ?? 0)};
       } catch (error) {

@@ -25,7 +25,7 @@ export async function sessionNext(ctx: ServerContext, body: unknown): Promise<Ro
   try {
     if (session.tokens.length < r.keep) throw lost(); // evicted while this request waited
     const transcript = [...session.tokens.slice(0, r.keep), ...r.ids];
-    const step = await ctx.pool.evaluate(session, transcript, r.batches ? {keep: r.keep, batches: r.batches} : undefined);
+    const step = await ctx.pool.evaluate(session, transcript, r.batches ? {keep: r.keep, batches: r.batches} : undefined, r.top);
     return {
       body: sessionReplyBody(step.prediction),
       headers: {[COMPUTE_HEADER]: `compute;dur=${step.ms.toFixed(3)}`, [EVALUATED_HEADER]: String(step.evaluated)},

@@ -17,7 +17,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, sglang for SGLang, else openai (vLLM and others)"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
@@ -83,7 +83,13 @@ export const ExperimentSchema = z
     pairs: z.array(Pair).min(1),
     routers: z.array(Router).min(1).describe("small-only and large-only baselines are always added"),
     maxTokens: z.number().int().positive().default(100),
-    stop: z.array(z.string()).optional().describe("stop strings besides EOS"),
+    stop: z.array(z.string()).optional().describe("stop strings besides the end-of-generation tokens"),
+    stopTokens: z.array(z.number().int().nonnegative()).optional().describe("token ids that end a generation besides the small model's end-of-generation set (EOS, EOT, <|im_end|>, <|endoftext|>, …)"),
+    chat: z
+      .object({system: z.string().optional().describe("a system message (default: the template's own, e.g. Qwen2.5-Instruct's)")})
+      .strict()
+      .optional()
+      .describe("wrap each task prompt in the small model's chat template (both models must turn it into the same ids); absent: the plain prompt"),
     topK: z.number().int().positive().default(10).describe("top log-probabilities kept per token"),
     features: z
       .enum(["full", "max-prob"])
@@ -92,7 +98,19 @@ export const ExperimentSchema = z
     network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
     calibration: Calibration.default({limit: 50, seed: 0}),
     out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),
-    concurrency: z.number().int().positive().default(1).describe("questions decoded at once (each with its own contexts)"),
+    concurrency: z.number().int().positive().default(1).describe("questions decoded at once per worker (each with its own contexts or server sessions): pays with a remote large model"),
+    workers: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("worker processes, each with its own models (default: as many as the machine's physical cores hold at the models' thread counts; see README, Workers); results are identical for any number"),
+    lanes: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe("questions decoded at once per worker as sequences of one context, so one evaluation serves them all (big models, GPUs); not exact: lane-batched numbers differ slightly from a model alone (README, Lanes)"),
   })
   .strict()
   .describe("A tlr sweep: datasets × model pairs × routers × thresholds");
@@ -120,6 +138,7 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
   const parsed = ExperimentSchema.safeParse(raw);
   if (!parsed.success) throw new TlrError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
   const config = parsed.data;
+  if (config.lanes > 1 && config.concurrency > 1) throw new TlrError(`${file}: lanes: give lanes or concurrency, not both (lanes ${config.lanes}, concurrency ${config.concurrency})`);
   config.routers.forEach((r, i) => {
     validateRouterRef(r, {thresholds: true, at: (f) => `${file}: routers[${i}]${f ? `.${f}` : ""}: `});
     checkSweepRouter(config.routers, i, `${file}: routers[${i}]`);

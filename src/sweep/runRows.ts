@@ -11,6 +11,7 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
     ...key,
     questionIndex,
     questionId: example.id,
+    prompt: task.prompt(example),
     promptTokens: run.promptLength,
     generatedIds: run.generated,
     output: run.text,
@@ -58,6 +59,8 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
       smallTopLogprobs: r.small.top.map((t) => t.logprob),
       largeToken: r.large?.token ?? null,
       largeMaxProb: r.large?.maxProb ?? null,
+      smallPadded: r.small.padded === true,
+      largePadded: r.large ? r.large.padded === true : null,
       smallEvaluated: r.smallEvaluated,
       largeEvaluated: r.largeEvaluated,
       smallMs: r.smallMs,
@@ -74,12 +77,13 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
 }
 
 /** A question that could not be run (e.g. the remote model failed after its retries): counted wrong. */
-export function errorRow(key: RunKey, questionIndex: number, example: Example, promptTokens: number, error: string): QuestionRow {
+export function errorRow(key: RunKey, questionIndex: number, example: Example, prompt: {text: string; tokens: number}, error: string): QuestionRow {
   return {
     ...key,
     questionIndex,
     questionId: example.id,
-    promptTokens,
+    prompt: prompt.text,
+    promptTokens: prompt.tokens,
     generatedIds: [],
     output: "",
     extracted: null,

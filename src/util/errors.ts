@@ -11,16 +11,6 @@ export class TlrError extends Error {
   }
 }
 
-/**
- * A long command stopped by Ctrl-C (SIGINT) after keeping what it finished: the message says where
- * it stopped and how to go on. The CLI prints it as `tlr: …` and exits with 130 (128 + SIGINT), as
- * shells expect of a command interrupted by the user.
- */
-export class Interrupted extends TlrError {
-  override readonly name = "Interrupted";
-  override readonly exitCode: number = 130;
-}
-
 /** A model's context window would overflow; never silently shifted (the two models' states would diverge). */
 export class ContextFullError extends TlrError {
   override readonly name = "ContextFullError";

@@ -10,6 +10,8 @@ import type {Token} from "../core/Prediction.ts";
  *   varint        keep
  *   varint        n, then n varints: the ids
  *   varint        m (0: no batch schedule), then m varints: the batch sizes
+ *   [varint]      top: how many top log-probabilities to answer, where the client needs more
+ *                 than the server's --top-k (absent in the common case, so it costs nothing)
  *
  * Varints are unsigned LEB128: 7 bits a byte, low bits first, high bit set while more follow.
  * A session id that is not 16 hex digits, or a malformed body, is answered by the JSON route's
@@ -22,7 +24,7 @@ export function canEncodeSession(session: string): boolean {
   return /^[0-9a-f]{16}$/.test(session);
 }
 
-export function encodeSessionRequest(session: string, keep: number, ids: readonly Token[], batches?: readonly number[]): Buffer {
+export function encodeSessionRequest(session: string, keep: number, ids: readonly Token[], batches?: readonly number[], top?: number): Buffer {
   const bytes: number[] = [VERSION, ...Buffer.from(session, "hex")];
   const varint = (v: number) => {
     let x = v;
@@ -37,11 +39,12 @@ export function encodeSessionRequest(session: string, keep: number, ids: readonl
   for (const id of ids) varint(id);
   varint(batches?.length ?? 0);
   for (const b of batches ?? []) varint(b);
+  if (top !== undefined) varint(top);
   return Buffer.from(bytes);
 }
 
 /** The request as the JSON route would parse it; throws an Error saying what is wrong. */
-export function decodeSessionRequest(body: Buffer): {session: string; keep: number; ids: number[]; batches?: number[]} {
+export function decodeSessionRequest(body: Buffer): {session: string; keep: number; ids: number[]; batches?: number[]; top?: number} {
   let at = 0;
   const fail = (what: string): never => {
     throw new Error(`the ${SESSION_BINARY_TYPE} body is malformed: ${what} (byte ${at} of ${body.length})`);
@@ -69,6 +72,8 @@ export function decodeSessionRequest(body: Buffer): {session: string; keep: numb
   const m = varint("the batch count");
   if (m > body.length - at) fail(`it announces ${m} batches but has ${body.length - at} bytes left`);
   const batches = Array.from({length: m}, () => varint("a batch size"));
+  const top = at < body.length ? varint("top") : undefined;
+  if (top === 0) fail("top must be a positive count");
   if (at !== body.length) fail(`${body.length - at} bytes follow the request`);
-  return m > 0 ? {session, keep, ids, batches} : {session, keep, ids};
+  return {session, keep, ids, ...(m > 0 ? {batches} : {}), ...(top !== undefined ? {top} : {})};
 }

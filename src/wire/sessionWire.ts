@@ -32,6 +32,8 @@ export const SessionNextRequest = z
     keep: z.number().int().nonnegative(),
     ids: z.array(tokenId),
     batches: z.array(z.number().int().positive()).optional(),
+    /** More top log-probabilities than the server's --top-k (a client whose best shared id is not among them). */
+    top: z.number().int().positive().optional(),
   })
   .strict()
   .refine((r) => r.keep + r.ids.length > 0, {message: "keep + ids must hold at least one token", path: ["ids"]})

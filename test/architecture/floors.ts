@@ -17,8 +17,9 @@ export const FLOORS: readonly (readonly string[])[] = [
   ["routing"],
   ["decoding"],
   ["results"],
-  ["learn"],
+  ["learn", "report"],
   ["sweep", "plots", "server"],
+  ["demo"],
   ["cli"],
   ["index"],
 ];

@@ -48,6 +48,18 @@ describe("tlr generate", () => {
     expect(doc.run).toMatchObject({router: "random(seed=0)", threshold: 0.5, network: {rttMs: 170}});
   });
 
+  it("--stop-token ID (repeatable) ends the run after that id, with stop reason stop-token", async () => {
+    const args = ["generate", ...pairArgs(), "--router", "always-small", "--max-tokens", "12", "--prompt", "Once upon a time", "--json"];
+    const free = JSON.parse((await tlr(args)).stdout) as {generated: number[]};
+    const stopId = free.generated[4]!;
+    const run = await tlr([...args, "--stop-token", "99999", "--stop-token", String(stopId)]);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout) as {generated: number[]; stats: {stopReason: string}};
+    expect(doc.generated).toEqual(free.generated.slice(0, free.generated.indexOf(stopId) + 1));
+    expect(doc.stats.stopReason).toBe("stop-token");
+    expectOneLineError(await tlr([...args, "--stop-token", "-3"]), /--stop-token.*"-3" is not a token id/);
+  });
+
   it("reads the prompt from a file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tlr-"));
     writeFileSync(join(dir, "p.txt"), "Once upon a time");

@@ -18,26 +18,26 @@ const question = (i: number): QuestionRow => ({
   dataset: "d", split: "test", task: "d:letter", pair: "p", router: "small-only", routerKind: "always-small", routerRole: "baseline-small", threshold: 0, target: null,
   questionIndex: i, questionId: `q${i}`, promptTokens: 3, generatedIds: [7], output: "A", extracted: "A", extractionRule: "r", gold: "A", correct: true, generated: 1,
   largeTokens: 0, uploadFraction: 0, largeCalls: 0, probes: 0, bytesUp: 0, bytesDown: 0, ttftMs: 1, tbtMs: 0, smallMs: 1, largeMs: 0, networkMs: 0, routerMs: 0,
-  totalMs: 1, wallMs: 1, smallEvaluated: 3, largeEvaluated: 0, stopReason: "eos", error: null,
+  totalMs: 1, wallMs: 1, smallEvaluated: 3, largeEvaluated: 0, stopReason: "eos", error: null, prompt: null,
 });
 const token = (i: number): TokenRow => ({
   dataset: "d", pair: "p", router: "small-only", threshold: 0, questionIndex: i, step: 0, tokenId: 7, piece: "A", source: "small", score: 1, smallToken: 7,
   smallMaxProb: 0.9, smallMargin: 0.5, smallEntropy: 0.1, smallTopIds: [7], smallTopLogprobs: [-0.1], largeToken: null, largeMaxProb: null, smallEvaluated: 3,
-  largeEvaluated: 0, smallMs: 1, largeMs: 0, probeMs: 0, routerMs: 0, netMs: 0, bytesUp: 0, bytesDown: 0, tMs: 1,
+  largeEvaluated: 0, smallMs: 1, largeMs: 0, probeMs: 0, routerMs: 0, netMs: 0, bytesUp: 0, bytesDown: 0, tMs: 1, smallPadded: null, largePadded: null,
 });
 const provenance = {models: {}, calibration: {}};
 
 /** A sweep folder holding 3 finished questions in parts. */
-function folderWithParts(): {dir: string; store: ResultsStore} {
+async function folderWithParts(): Promise<{dir: string; store: ResultsStore}> {
   const dir = join(tempDir(), "out");
-  const store = ResultsStore.claim(dir, state);
+  const store = await ResultsStore.claim(dir, state);
   for (const i of [0, 1, 2]) store.writePart(`q${i}`, {questions: [question(i)], tokens: [token(i)]}, provenance);
   return {dir, store};
 }
 
 describe("a full disk (ENOSPC) or any write error: one line naming the file, no temporary file left, finished work kept", () => {
   it("while the results files are written (streamed): the parts stay, and a run with space finishes them", async () => {
-    const {dir, store} = folderWithParts();
+    const {dir, store} = await folderWithParts();
     fullDisk(join(dir, "tokens.arrow"));
     const attempt = store.consolidate();
     await expect(attempt).rejects.toThrow(TlrError);
@@ -49,8 +49,8 @@ describe("a full disk (ENOSPC) or any write error: one line naming the file, no 
     expect(readResults(dir).questions).toHaveLength(3);
   });
 
-  it("while a part is written: neither half of the part, nor a temporary file, is left", () => {
-    const {dir, store} = folderWithParts();
+  it("while a part is written: neither half of the part, nor a temporary file, is left", async () => {
+    const {dir, store} = await folderWithParts();
     fullDisk(join(dir, "parts", "q3.questions.arrow"));
     expect(() => store.writePart("q3", {questions: [question(3)], tokens: [token(3)]}, provenance)).toThrow(/^cannot write .*q3\.questions\.arrow: no space left on the device \(ENOSPC\)/);
     expect(leftovers(dir)).toEqual([]);
@@ -59,7 +59,7 @@ describe("a full disk (ENOSPC) or any write error: one line naming the file, no 
   });
 
   it("tlr merge onto a full disk: exit 2, one line naming the file (was: internal error: ENOSPC, exit 1, *.tmp-<pid> left)", async () => {
-    const {dir} = folderWithParts();
+    const {dir} = await folderWithParts();
     const out = join(tempDir(), "merged");
     mkdirSync(out);
     fullDisk(join(out, "questions.arrow"));
@@ -68,8 +68,8 @@ describe("a full disk (ENOSPC) or any write error: one line naming the file, no 
     expect(leftovers(out)).toEqual([]);
   });
 
-  it("a write the system refuses (a folder where the file goes): one line too, and no temporary file", () => {
-    const {dir, store} = folderWithParts();
+  it("a write the system refuses (a folder where the file goes): one line too, and no temporary file", async () => {
+    const {dir, store} = await folderWithParts();
     mkdirSync(join(dir, "parts", "q4.tokens.arrow"));
     writeFileSync(join(dir, "parts", "q4.tokens.arrow", "x"), "");
     expect(() => store.writePart("q4", {questions: [question(4)], tokens: [token(4)]}, provenance)).toThrow(/^cannot write .*q4\.tokens\.arrow: it is a folder \(EISDIR\)/);

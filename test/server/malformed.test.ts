@@ -78,7 +78,8 @@ describe("malformed requests to tlr serve: a 4xx with a clear message, and the s
     const headers = {authorization: `Bearer ${TOKEN}`, "content-type": SESSION_BINARY_TYPE};
     const good = encodeSessionRequest("00112233445566aa", 0, [1, 300, 301]);
     expectClientError(await send("POST", "/session/next", good.subarray(0, 6), headers), 400, "bad-request", /shorter than its 9-byte header/);
-    expectClientError(await send("POST", "/session/next", Buffer.concat([good, Buffer.from([7])]), headers), 400, "bad-request", /1 bytes follow the request/);
+    // One varint after the batch schedule is an optional `top`; anything after it is refused.
+    expectClientError(await send("POST", "/session/next", Buffer.concat([good, Buffer.from([7, 0])]), headers), 400, "bad-request", /1 bytes follow the request/);
     expectClientError(await send("POST", "/session/next", encodeSessionRequest("00112233445566aa", 0, [1, 99999]), headers), 400, "bad-token", /99999/);
     const ok = await send("POST", "/session/next", good, headers);
     expect(ok.status).toBe(200);

@@ -1,6 +1,7 @@
 import {existsSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
+import {qwenFixturePair} from "../../src/models/fixtures/qwenFixtures.ts";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -34,3 +35,10 @@ export const toy = {
   small: () => resolve(repoRoot, "models/toy-arith/toy-arith-small.gguf"),
   large: () => resolve(repoRoot, "models/toy-arith/toy-arith-large.gguf"),
 };
+
+/**
+ * The tiny Qwen2.5-shaped pair (src/models/fixtures): qwen2 architecture, random weights, the real
+ * tokenizer from the shared Qwen2 vocabulary GGUF, 151,936 / 152,064 output rows. Generated into
+ * the fixture cache on first use (about a second each), reused after.
+ */
+export const qwenTiny = () => qwenFixturePair({vocabPath: vocab.qwen2()});

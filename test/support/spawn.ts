@@ -128,3 +128,8 @@ export async function spawnLlamaServer(model: string, args: string[] = []): Prom
     "llama-server",
   );
 }
+
+/** `tlr demo` as a user runs it, on a free loopback port; `url` is its base (the printed URL without the token). */
+export function spawnTlrDemo(args: string[]): Promise<ServerProcess> {
+  return start(process.execPath, [resolve(repoRoot, "bin/tlr.js"), "demo", "--port", "0", ...args], (log) => /tlr demo: open (http:\/\/[^/\s]+)/.exec(log)?.[1], "tlr demo", 120_000);
+}

@@ -1,11 +1,12 @@
 import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
+import {MAX_VOCAB_SIZE_DIFFERENCE} from "../vocabulary.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
 import type {ModelInfo, NextOptions, NextResult, TokenModel, WireUse} from "../TokenModel.ts";
 import type {Prediction, Token} from "../../core/Prediction.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
-import {predictionFromLogprobs, type ParsedLogprobs} from "../../wire/logprobs.ts";
+import {predictionFromLogprobs, TEXT_TOKENS_REASON, type ParsedLogprobs} from "../../wire/logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
@@ -24,6 +25,10 @@ export interface RemoteLink {
   /** Caps the requests in flight to this server across all its models (questions). */
   limit: LimitFunction;
   request: RequestContext;
+  /** Ids at or above this are padding rows the small model lacks: never taken as the token. */
+  vocabLimit: number;
+  /** The served model's row count where the server says it; replies beyond it are malformed. */
+  serverVocabSize: number | undefined;
 }
 
 interface CallResult {
@@ -74,17 +79,50 @@ export class RemoteModel implements TokenModel {
     this.cached = undefined;
     const {evaluated} = this.schedule.call(transcript, options.cuts); // the run's own catch-up size (see ScheduleMirror)
     const wire = emptyWire();
-    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts) : () => this.statelessCall(transcript, wire);
-    const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
-    wire.ms = performance.now() - start;
+    const ask = (top?: number) => {
+      const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts, top) : () => this.statelessCall(transcript, wire, top);
+      return withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    };
+    const result = await ask();
     const {parsed} = result;
-    if (parsed.token >= this.info.vocabSize || !parsed.top.every((t) => t.id < this.info.vocabSize)) {
-      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${this.info.vocabSize}`);
-    }
-    const prediction = predictionFromLogprobs(parsed, this.link.topK);
+    this.checkReply(parsed);
+    let prediction = predictionFromLogprobs(parsed, this.link.topK);
+    if (prediction.token >= this.link.vocabLimit) prediction = await this.sharedToken(prediction, parsed, ask);
+    wire.ms = performance.now() - start;
     if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
     this.cached = {transcript: [...transcript], cuts: cuts && [...cuts], prediction, evaluated};
     return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
+  }
+
+  /** Ids beyond the served model's vocabulary (where known) are a broken reply. */
+  private checkReply(parsed: ParsedLogprobs): void {
+    const bound = this.link.serverVocabSize;
+    if (bound !== undefined && (parsed.token >= bound || !parsed.top.every((t) => t.id < bound))) {
+      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${bound}`);
+    }
+  }
+
+  /**
+   * The server's argmax is a padding row the small model lacks: take the best shared id of its
+   * top-K, as the local backend does (LocalModel.sharedToken); when none of them is shared, ask
+   * again for as many as there are padding rows plus one (a server whose size is unknown is
+   * assumed padded by at most MAX_VOCAB_SIZE_DIFFERENCE). The other features stay the server's.
+   */
+  private async sharedToken(prediction: Prediction, parsed: ParsedLogprobs, ask: (top: number) => Promise<CallResult>): Promise<Prediction> {
+    const byLogprob = (list: readonly {id: Token; logprob: number}[]) => [...list].sort((a, b) => b.logprob - a.logprob);
+    let best = byLogprob(parsed.top).find((t) => t.id < this.link.vocabLimit);
+    if (!best) {
+      const rows = this.link.serverVocabSize ?? this.link.vocabLimit + MAX_VOCAB_SIZE_DIFFERENCE;
+      const top = Math.max(this.link.topK + 1, rows - this.link.vocabLimit + 1);
+      const more = (await ask(top)).parsed;
+      this.checkReply(more);
+      best = byLogprob(more.top).find((t) => t.id < this.link.vocabLimit);
+      if (!best) {
+        const url = this.link.http.base.href;
+        throw new RemoteError("malformed", url, `${url}: none of the ${more.top.length} most likely tokens it answered is below the shared vocabulary of ${this.link.vocabLimit} ids (asked for ${top})`);
+      }
+    }
+    return {...prediction, token: best.id, padded: true};
   }
 
   private check(transcript: readonly Token[]): void {
@@ -107,13 +145,13 @@ export class RemoteModel implements TokenModel {
    * exact sweep's batch history) it sends `keep` = the last batch the schedules share and the
    * batch sizes after it, so the server reproduces the schedule and its numbers.
    */
-  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[]): Promise<CallResult> {
+  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[], top?: number): Promise<CallResult> {
     const held = this.serverTokens.slice(0, this.batchEnds.at(-1) ?? 0);
     const plan = planEvaluation(held, this.batchEnds, transcript, cuts);
     const ends = [...this.batchEnds.slice(0, plan.keepSegments), ...plan.evaluate];
     const sizes = (list: readonly number[], from: number) => list.map((e, i) => e - (i === 0 ? from : list[i - 1]!));
     const next = (keep: number, batches?: readonly number[]) =>
-      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches), wire, SESSION_BINARY_TYPE);
+      this.post("/session/next", encodeSessionRequest(this.session, keep, transcript.slice(keep), batches, top), wire, SESSION_BINARY_TYPE);
     let ex =
       !cuts || plan.evaluate.length === 0
         ? await next(commonPrefixLength(this.serverTokens, transcript))
@@ -133,12 +171,17 @@ export class RemoteModel implements TokenModel {
     };
   }
 
-  private async statelessCall(transcript: readonly Token[], wire: WireUse): Promise<CallResult> {
+  private async statelessCall(transcript: readonly Token[], wire: WireUse, top?: number): Promise<CallResult> {
     const protocol = STATELESS_PROTOCOLS[this.link.protocol as Exclude<RemoteProtocol, "session">];
-    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request), wire);
+    const request = top === undefined ? this.link.request : {...this.link.request, topK: top};
+    const ex = await this.post(protocol.path, protocol.body(transcript, request), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));
-    if (typeof reply === "string") throw malformed(ex, url, reply);
+    if (typeof reply === "string") {
+      // Token text instead of ids is the server's way of answering, not a transient fault.
+      if (reply.startsWith(TEXT_TOKENS_REASON)) throw new RemoteError("unsupported", url, `${url} answered HTTP ${ex.status} with a body this protocol cannot use: ${reply}`, {status: ex.status});
+      throw malformed(ex, url, reply);
+    }
     // tlr serve reports its compute in headers on /v1/completions too.
     return {...reply, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
   }
