@@ -9,7 +9,10 @@
 #   scripts/build-llama-server.sh            # -> ~/.cache/tlr/llama-server/<commit>/bin/llama-server
 #   TLR_LLAMA_SERVER_DIR=/opt/ls scripts/build-llama-server.sh
 #   JOBS=4 scripts/build-llama-server.sh     # parallel compile jobs (default: CPU count)
+#   scripts/build-llama-server.sh --dry-run  # the path if built, else what it would build (stderr)
 set -euo pipefail
+dry_run=0
+[ "${1:-}" = "--dry-run" ] && dry_run=1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
 if [ ! -f "$bundle" ]; then
@@ -20,16 +23,19 @@ commit="$(git bundle list-heads "$bundle" | awk '$2 == "HEAD" {print $1}')"
 dest="${TLR_LLAMA_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tlr/llama-server/${commit:0:12}}"
 bin="$dest/bin/llama-server"
 
-for tool in git cmake c++; do
-  command -v "$tool" >/dev/null || { echo "build-llama-server: '$tool' is not installed (needed to build llama-server)" >&2; exit 2; }
-done
-
 # CPU only, no network access at build or run time, no web UI: what the tests and a headless server need.
 flags="-DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF -DGGML_NATIVE=ON"
 stamp="commit=$commit flags=$flags"
 
 if [ -x "$bin" ] && [ "$(cat "$dest/STAMP" 2>/dev/null)" = "$stamp" ]; then
   echo "$bin"
+  exit 0
+fi
+for tool in git cmake c++; do
+  command -v "$tool" >/dev/null || { echo "build-llama-server: '$tool' is not installed (needed to build llama-server)" >&2; exit 2; }
+done
+if [ "$dry_run" = 1 ]; then
+  echo "build-llama-server: would build llama-server from llama.cpp ${commit:0:12} into $dest (a few minutes, once)" >&2
   exit 0
 fi
 

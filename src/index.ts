@@ -12,6 +12,7 @@ export {encodePrompt, type Tokenizer} from "./core/Tokenizer.ts";
 export {REMOTE_PROTOCOLS, type RemoteProtocol} from "./wire/RemoteProtocol.ts";
 export {SESSION_PROTOCOL, type WireProtocol} from "./wire/WireProtocol.ts";
 export {bytesByProtocol, paperTextProtocol, statelessIdsProtocol, WIRE_PROTOCOLS, type ProtocolBytes} from "./wire/wireProtocols.ts";
+export {protocolByteModel} from "./wire/protocolByteModel.ts";
 
 // data and tasks: benchmarks as examples; prompts, answer extraction, scoring.
 export type {Choice, Example} from "./data/types.ts";
@@ -34,6 +35,7 @@ export {getRuntime, type GpuSetting} from "./models/runtime.ts";
 export {inspectModelFile, type GgufSummary} from "./models/gguf.ts";
 export {checkVocabularies, readVocabulary, type VocabularyCheck, type VocabularyInfo} from "./models/vocabulary.ts";
 export {loadChatTemplate, type ChatTemplate} from "./models/chatTemplate.ts";
+export {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "./models/promptEncoder.ts";
 export {loadPair, type ModelPair, type PairOptions} from "./models/pair.ts";
 export {loadRemotePair, type RemotePair, type RemotePairOptions} from "./models/remote/loadRemotePair.ts";
 export {openPair, type OpenedPair, type OpenPairOptions, type PairProvenance, type RemoteLargeOptions, type Worker} from "./models/openPair.ts";
@@ -89,6 +91,7 @@ export {configProfile, experimentJsonSchema, loadExperiment, parseExperiment, ty
 export {planSweep, type SweepPlan} from "./sweep/plan.ts";
 export {runSweep, type SweepOptions, type SweepOutcome, type SweepProgress} from "./sweep/runSweep.ts";
 export {parseShard} from "./sweep/shard.ts";
+export {shardFromScheduler, type SchedulerShard} from "./sweep/schedulerShard.ts";
 
 // plots: Vega-Lite specs from results folders; SVG, PNG, a self-contained HTML report.
 export {plotRows, seriesName, type PlotRole, type PlotRow} from "./plots/plotRows.ts";
@@ -127,5 +130,6 @@ export {startSlowLink, type SlowLink, type SlowLinkOptions} from "./net/slowLink
 
 // util: errors every command reports the same way; the machine's cores.
 export {ContextFullError, DataUnavailableError, isTlrError, TlrError} from "./util/errors.ts";
+export {InterruptedError, interruptOnSignals, type Interrupt} from "./util/interrupt.ts";
 export {physicalCores} from "./util/cpu.ts";
 export {sha256File} from "./util/sha256.ts";

@@ -1,5 +1,4 @@
 import {Command} from "commander";
-import {pullDataset} from "../data/pullDataset.ts";
 import {addHubOptions, type SourceFlags} from "./dataOptions.ts";
 import {collect, toJson, type CliIO} from "./io.ts";
 
@@ -11,6 +10,7 @@ export function dataPullCommand(io: CliIO): Command {
       .option("--split <split>", "only this split (repeatable; default: all the manifest lists)", collect, [])
       .option("--json", "print the result as JSON"),
   ).action(async (name: string, flags: SourceFlags & {split: string[]; json?: boolean}) => {
+    const {pullDataset} = await import("../data/pullDataset.ts"); // the Hub client, only when it is used
     const result = await pullDataset(name, {
       splits: flags.split.length ? flags.split : undefined,
       cacheDir: flags.cacheDir,

@@ -1,5 +1,4 @@
 import {Command} from "commander";
-import {loadDataset} from "../data/loadDataset.ts";
 import {subset} from "../data/subset.ts";
 import type {Example} from "../data/types.ts";
 import {createTask} from "../tasks/createTask.ts";
@@ -25,6 +24,7 @@ export function dataShowCommand(io: CliIO): Command {
       .option("--format <format>", "prompt format: citer, letter, toy (multiple choice) or qa (GSM8K); default: the dataset's")
       .option("--json", "print the examples, prompts and gold answers as JSON"),
   ).action(async (name: string, flags: ShowFlags) => {
+    const {loadDataset} = await import("../data/loadDataset.ts"); // loaders, parquet and the Hub client, only when used
     const task = createTask(flags.format ? `${name}:${flags.format}` : name);
     const d = await loadDataset(name, {...loadOptions(flags, io), split: flags.split});
     warnSkipped(d, io);

@@ -1,5 +1,4 @@
 import {Command} from "commander";
-import {datasetStats} from "../data/datasetStats.ts";
 import {addSourceOptions, loadOptions, type SourceFlags} from "./dataOptions.ts";
 import {toJson, type CliIO} from "./io.ts";
 
@@ -10,6 +9,7 @@ export function dataStatsCommand(io: CliIO): Command {
       .argument("<name>", "a registered dataset (tlr data list) or a JSONL file in CommonsenseQA's format")
       .option("--json", "print the figures as JSON"),
   ).action(async (name: string, flags: SourceFlags & {json?: boolean}) => {
+    const {datasetStats} = await import("../data/datasetStats.ts"); // loaders, parquet and the Hub client, only when used
     const stats = await datasetStats(name, loadOptions(flags, io));
     if (flags.json) {
       io.stdout.write(toJson({dataset: name, splits: stats}, 2) + "\n");

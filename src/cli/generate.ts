@@ -8,9 +8,9 @@ import {REMOTE_PROTOCOLS, type RemoteProtocol} from "../wire/RemoteProtocol.ts";
 import type {GpuSetting} from "../models/runtime.ts";
 import {encodePrompt} from "../core/Tokenizer.ts";
 import {loadRouter} from "../routing/loadRouter.ts";
-import {ALL_ROUTER_KINDS, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
+import {ALL_ROUTER_KINDS, degenerateThreshold, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
-import {collect, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
+import {collect, collectTokenId, parseInteger, parseNumber, parsePositiveInt, toJson, useColor, type CliIO} from "./io.ts";
 import {formatProfile, formatStats, MarkedTextWriter} from "./render.ts";
 import {isOptimistic, parsePolicy, usesRouter} from "../decoding/policy.ts";
 import {DEVICE_PROFILES, replayTimeline} from "../decoding/timeline.ts";
@@ -27,6 +27,9 @@ interface GenerateFlags {
   promptFile?: string;
   special?: boolean;
   stop: string[];
+  stopToken: number[];
+  chat?: boolean;
+  system?: string;
   json?: boolean;
   plain?: boolean;
   smallThreads?: number;
@@ -64,6 +67,9 @@ export function generateCommand(io: CliIO): Command {
     .option("--prompt-file <path>", "read the prompt from a file")
     .option("--special", "parse special-token text (e.g. <|im_start|>) in the prompt")
     .option("--stop <text>", "stop once the text contains this (repeatable)", collect, [])
+    .option("--stop-token <id>", "stop after this token id, besides the small model's end-of-generation tokens (repeatable)", collectTokenId, [])
+    .option("--chat", "wrap the prompt in the small model's chat template (both models must read it as the same ids)")
+    .option("--system <text>", "with --chat: the system message (default: the template's own)")
     .option("--json", "print every per-token record and the run's figures as JSON")
     .option("--plain", "print only the generated text")
     .option("--small-threads <n>", "CPU threads of the small model (default: 1 below 50M parameters, else the physical cores)", parsePositiveInt)
@@ -98,7 +104,13 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
   const threshold = given ?? fixedThreshold(flags.router)!; // validated: a kind without a fixed threshold has --threshold
   if (flags.json && flags.plain) throw new TlrError("--json and --plain cannot be combined");
   if ((flags.prompt === undefined) === (flags.promptFile === undefined)) throw new TlrError("give exactly one of --prompt and --prompt-file");
+  if (flags.system !== undefined && !flags.chat) throw new TlrError("--system goes with --chat");
+  if (flags.chat && flags.special) throw new TlrError("--special parses template tokens in a plain prompt; with --chat the template writes them: drop one");
   const promptText = flags.prompt ?? (await readPromptFile(flags.promptFile!));
+  if (promptText === "") throw new TlrError(flags.promptFile ? `prompt file ${flags.promptFile} is empty: write the prompt into it` : "--prompt is empty: give the prompt text");
+  // A τ outside the router's scores decides nothing; allowed here (README shows --threshold 0 as the small model alone), but said.
+  const degenerate = degenerateThreshold(flags.router, threshold);
+  if (degenerate) io.stderr.write(`tlr: warning: --threshold ${degenerate.message}: the ${degenerate.always} model alone (--router always-${degenerate.always}); use τ in ${degenerate.useful} to route\n`);
   const smallPath = resolveModelPath(flags.small, {role: "small model"});
   const largeAt = resolveModel(flags.large);
   const router = await loadRouter(ref, {smallModel: smallPath});
@@ -124,9 +136,10 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
           retry: {retries: Math.max(0, flags.retries)},
         }
       : {...common, path: largeAt.path, threads: flags.largeThreads};
-  const pair = await openPair({small, large, onWarning});
+  const pair = await openPair({small, large, chat: flags.chat ? {system: flags.system} : undefined, onWarning});
   try {
-    const prompt = encodePrompt(pair.tokenizer, promptText, {special: flags.special});
+    // --special parses template tokens in a plain prompt (refused with --chat above).
+    const prompt = flags.special ? encodePrompt(pair.tokenizer, promptText, {special: true}) : pair.encoder.encode(promptText);
     const writer = flags.json ? undefined : new MarkedTextWriter((s) => io.stdout.write(s), !flags.plain && useColor(io));
     const result = await decode({
       prompt,
@@ -136,8 +149,9 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
       router,
       threshold,
       maxTokens: flags.maxTokens,
-      stop: {strings: flags.stop},
+      stop: {strings: flags.stop, tokens: flags.stopToken},
       network,
+      protocol: pair.byteModel, // simulated bytes of the protocol in use
       sharedVocabSize: pair.sharedVocabSize,
       policy,
       onLargeError: flags.onLargeError,
@@ -161,6 +175,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<void> {
         maxTokens: flags.maxTokens,
         network,
         prompt: promptText,
+        promptFormat: pair.encoder.format,
         promptIds: prompt,
       };
       io.stdout.write(toJson({run, text: result.text, generated: result.generated, stats: result.stats, ...(onProfile ? {profile: {name: flags.profile, ...onProfile}} : {}), records: result.records, events: result.events}, 2) + "\n");

@@ -39,6 +39,13 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** A repeatable token-id flag (`--stop-token 151643 --stop-token 151645`). */
+export function collectTokenId(value: string, previous: number[] = []): number[] {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a token id (a non-negative integer).`);
+  return [...previous, n];
+}
+
 /** JSON with ±Infinity and NaN written as strings (JSON has no literal for them), typed arrays as arrays. */
 export function toJson(value: unknown, indent?: number): string {
   // Typed arrays (hidden states) as plain arrays, not {"0": …} objects.

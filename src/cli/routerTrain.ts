@@ -1,7 +1,10 @@
+import {mkdirSync, rmSync} from "node:fs";
+import {dirname, resolve} from "node:path";
 import {Command, Option} from "commander";
 import {parseFeatureSpec} from "../routing/learned/featureSpec.ts";
 import {writeRouterFile} from "../routing/learned/routerFile.ts";
 import {trainRouter} from "../learn/trainRouter.ts";
+import {prepareOutputFile} from "../util/ensureFolder.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, type CliIO} from "./io.ts";
 
 interface TrainFlags {
@@ -37,7 +40,9 @@ export function routerTrainCommand(io: CliIO): Command {
     .option("--dropout <p>", "MLP dropout", parseNumber, 0.1)
     .option("--negative-weight <w>", "loss weight of label-0 tokens (1: plain BCE)", parseNumber, 1)
     .action((flags: TrainFlags) => {
+      prepareOutputFile(flags.out, "--out"); // before the training, not after
       const start = performance.now();
+      mkdirSync(dirname(resolve(flags.out)), {recursive: true}); // the checkpoint is written beside it from the first epoch
       const trained = trainRouter({
         data: flags.data,
         kind: flags.kind,
@@ -51,9 +56,13 @@ export function routerTrainCommand(io: CliIO): Command {
         weightDecay: flags.weightDecay,
         dropout: flags.dropout,
         negativeWeight: flags.negativeWeight,
+        // Every epoch's state: a killed training (even Ctrl-C, which stops it at once) resumes at the last epoch.
+        checkpoint: `${flags.out}.checkpoint`,
+        onInfo: (m) => io.stderr.write(`tlr: ${m}\n`),
         onEpoch: (e) => io.stderr.write(`tlr: epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, validation loss ${e.validationLoss.toFixed(4)}${e.best ? " (best)" : ""}\n`),
       });
       writeRouterFile(flags.out, trained.file);
+      rmSync(`${flags.out}.checkpoint`, {force: true});
       io.stdout.write(
         `${flags.out}: ${flags.kind} over ${flags.features}; ${trained.trainQuestions} training questions (${trained.trainTokens} tokens), ${trained.validationQuestions} validation (${trained.validationTokens}); best epoch ${trained.bestEpoch} of ${trained.epochs}; validation AUC ${trained.validationAuc.toFixed(4)} (max-prob ${trained.validationMaxProbAuc.toFixed(4)}); ${((performance.now() - start) / 1000).toFixed(0)} s\n`,
       );

@@ -1,5 +1,5 @@
 import {Command} from "commander";
-import {formatSummary} from "../results/formatTable.ts";
+import {formatErrors, formatSummary} from "../results/formatTable.ts";
 import {readResults} from "../results/resultsFolder.ts";
 import {TlrError} from "../util/errors.ts";
 import {toJson, useColor, type CliIO} from "./io.ts";
@@ -13,6 +13,8 @@ export function summaryCommand(io: CliIO): Command {
     .action((dir: string, flags: {json?: boolean; profile?: boolean}) => {
       const results = readResults(dir);
       if (flags.profile && !results.summary.some((r) => r.profile !== null)) throw new TlrError(`${dir} has no device-profile latencies: give the sweep's config a "profile" (e.g. "paper") and run it again`);
-      io.stdout.write(flags.json ? `${toJson(results.summary, 2)}\n` : `${formatSummary(results.summary, {color: useColor(io), profile: flags.profile})}\n`);
+      if (flags.json) return void io.stdout.write(`${toJson(results.summary, 2)}\n`);
+      const errors = formatErrors(results.questions);
+      io.stdout.write(`${formatSummary(results.summary, {color: useColor(io), profile: flags.profile})}\n${errors ? `\n${errors}\n` : ""}`);
     });
 }

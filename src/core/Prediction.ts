@@ -26,6 +26,13 @@ export interface Prediction {
    */
   entropyExact: boolean;
   /**
+   * True when the model's own argmax was a padding row: an id at or above the pair's shared
+   * vocabulary, which the other model lacks (Qwen2.5-32B has 152,064 output rows, 0.5B 151,936).
+   * `token` is then the best shared id, and `top`, `maxProb`, `margin` and `entropy` still describe
+   * the model's whole distribution. Absent (false) otherwise.
+   */
+  padded?: boolean;
+  /**
    * The model's last-layer hidden state after the transcript (post-final-norm: the lm_head's
    * input), present only when the model was loaded with `hidden: true` (see models/hiddenState.ts).
    * Like the logits, it depends on how the transcript was batched, so it travels with the prediction.

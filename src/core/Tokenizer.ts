@@ -4,6 +4,8 @@ import type {Token} from "./Prediction.ts";
 export interface Tokenizer {
   readonly bos: Token | null;
   readonly eos: Token | null;
+  /** End-of-generation ids (EOS, EOT, `<|im_end|>`, `<|endoftext|>`, … as llama.cpp's `llama_vocab_is_eog`), ascending. */
+  readonly eog: readonly Token[];
   /** Whether prompts for this model start with BOS (GGUF add_bos_token, as llama.cpp reads it). */
   readonly addsBos: boolean;
   /** Plain tokenization: never adds BOS. `special` parses special-token text such as `<|im_start|>`. */

@@ -9,7 +9,7 @@ import {checkSha256, manifestPath, manifestSplit, readManifest, sha256, type Man
 import {readParquet} from "./parquet.ts";
 import {pythonJsonDumps} from "./pythonJson.ts";
 import {datasetSpec, isLocalFileName} from "./registry.ts";
-import {RowIssues, type BadRow, type RowContext} from "./rows.ts";
+import {RowIssues, uniqueIds, utf8Text, type BadRow, type RowContext} from "./rows.ts";
 import {generateToyItems, toyExample, toyTauRecord} from "./toyArith.ts";
 import type {Example} from "./types.ts";
 
@@ -77,6 +77,7 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
   else if (sourceOf(options) === "local") loaded = await fromDataDir(spec, manifest, split, entry, ctx, options, verify);
   else loaded = await fromHub(spec, manifest, split, ctx, options);
   loaded.provenance.manifest = manifestPath(name);
+  loaded.examples = uniqueIds(loaded.examples, issues, `${name} ${split}`);
 
   // Rows are checked from every source (a Hub revision or a local copy may differ from the published split).
   const regenerated = entry.generator && (options.seed !== undefined || options.count !== undefined);
@@ -102,7 +103,7 @@ async function fromDataDir(spec: DatasetSpec, manifest: Manifest, split: string,
   const files = local.files.map((f) => ({path: f.path, sha256: f.sha256}));
   const examples =
     local.kind === "files"
-      ? spec.fromFiles!(local.files.map((f) => ({path: f.path, text: f.data.toString("utf8")})), ctx)
+      ? spec.fromFiles!(local.files.map((f) => ({path: f.path, text: utf8Text(f.data, f.path, ctx.issues)})), ctx)
       : await fromParquet(spec, local.files.map((f) => ({label: f.path, data: f.data})), ctx);
   return {examples, provenance: {source: "local" as const, files, dataDir, verified: verify && local.kind === "files"}};
 }
@@ -160,7 +161,7 @@ async function loadTauFile(name: string, options: LoadDatasetOptions): Promise<D
   }
   const split = options.split ?? "test";
   const issues = new RowIssues(options.skipBadRows ?? false);
-  const examples = tauExamples(data.toString("utf8"), {dataset: name, split, labelled: true, issues, file: path}, "first-row");
+  const examples = uniqueIds(tauExamples(utf8Text(data, path, issues), {dataset: name, split, labelled: true, issues, file: path}, "first-row"), issues, path);
   if (examples.length === 0 && issues.bad.length === 0) throw new TlrError(`${path} holds no rows`);
   const provenance: DatasetProvenance = {source: "file", files: [{path, sha256: sha256(data)}], verified: false};
   return {name, split, examples, skipped: issues.bad.length, badRows: issues.bad, provenance};

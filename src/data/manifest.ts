@@ -4,6 +4,7 @@ import {dirname, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {z} from "zod";
 import {TlrError} from "../util/errors.ts";
+import {describeZodIssue} from "../util/zodIssue.ts";
 
 /** Where the manifests live: datasets/ at the project root. */
 export const MANIFEST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../datasets");
@@ -71,8 +72,7 @@ export function readManifest(name: string): Manifest {
   }
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TlrError(`dataset manifest ${path}: field ${issue.path.join(".") || "(root)"}: ${issue.message}; fix the manifest`);
+    throw new TlrError(`dataset manifest ${path}: ${describeZodIssue(parsed.error.issues[0]!)}; fix the manifest`);
   }
   cache.set(name, parsed.data);
   return parsed.data;

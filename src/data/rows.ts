@@ -1,5 +1,6 @@
 import type {z} from "zod";
 import {TlrError} from "../util/errors.ts";
+import {describeZodIssue} from "../util/zodIssue.ts";
 import type {Example} from "./types.ts";
 
 /** A row that could not become an example: where it is and why. */
@@ -48,7 +49,56 @@ export function checkRow<S extends z.ZodType>(schema: S, value: unknown): RowRes
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join(".");
   if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) return bad(`missing ${field || "value"}`);
+  if (issue.code === "invalid_union") return bad(`field ${describeZodIssue(issue, "value")}`);
   return bad(`${field ? `field ${field}: ` : ""}${issue.message.replace(/^Invalid input: /, "")}`);
+}
+
+const UTF8 = new TextDecoder("utf-8", {fatal: true});
+
+/**
+ * A data file's bytes as text. Bytes that are not UTF-8 make their line a bad row (never silently
+ * replaced by U+FFFD): reported with its 1-based number, and with skipBadRows blanked, so that its
+ * row is skipped and later lines keep their numbers.
+ */
+export function utf8Text(data: Uint8Array, file: string, issues: RowIssues): string {
+  try {
+    return UTF8.decode(data);
+  } catch {
+    // Find the lines at fault (the slow path, only for a damaged file).
+  }
+  const lines: string[] = [];
+  for (let start = 0, line = 1; start <= data.length; line++) {
+    const end = data.indexOf(0x0a, start);
+    const bytes = data.subarray(start, end < 0 ? data.length : end);
+    try {
+      lines.push(UTF8.decode(bytes));
+    } catch {
+      issues.report(file, `line ${line}`, "not valid UTF-8 text (save the file as UTF-8)");
+      lines.push("");
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Keeps the first example of each id: a later one is a bad row naming where the id was first used
+ * (a question id names one question: results, resumes and calibration key on it).
+ */
+export function uniqueIds(examples: readonly Example[], issues: RowIssues, fallbackFile: string): Example[] {
+  const seen = new Map<string, Example>();
+  const where = (e: Example) => (e.source.line !== undefined ? `line ${e.source.line}` : e.source.row !== undefined ? `row ${e.source.row}` : "an earlier row");
+  return examples.filter((e) => {
+    const first = seen.get(e.id);
+    if (!first) {
+      seen.set(e.id, e);
+      return true;
+    }
+    const sameFile = first.source.file === e.source.file;
+    issues.report(e.source.file ?? fallbackFile, where(e), `question id ${JSON.stringify(e.id)} is already used by ${sameFile ? "" : `${first.source.file ?? fallbackFile} `}${where(first)}`);
+    return false;
+  });
 }
 
 /** A text's lines, without the empty one after a final newline. */

@@ -20,7 +20,8 @@ export interface RunSettings {
   threshold: number;
   maxTokens: number;
   key: string;
-  eos: Token | null;
+  /** End-of-generation ids of the small model (EOS, EOT, `<|im_end|>`, `<|endoftext|>`, …): stop reason "eos". */
+  eog: ReadonlySet<Token>;
   stopTokens: ReadonlySet<Token>;
   stopStrings: readonly string[];
   network: NetworkModel;
@@ -77,11 +78,9 @@ export class RunState {
     return this.settings.maxTokens - this.step;
   }
 
-  /** The ids that end a turn or a draft early: EOS (unless disabled) and the stop tokens. */
+  /** The ids that end a turn or a draft early: the end-of-generation ids (unless disabled) and the stop tokens. */
   get stopIds(): Token[] {
-    const ids = [...this.settings.stopTokens];
-    if (this.settings.eos !== null && !ids.includes(this.settings.eos)) ids.unshift(this.settings.eos);
-    return ids;
+    return [...new Set([...this.settings.eog, ...this.settings.stopTokens])];
   }
 
   /** Logs a small-model evaluation. */
@@ -95,7 +94,7 @@ export class RunState {
    * when the run stops.
    */
   emit(records: readonly TokenRecord[]): boolean {
-    const {tokenizer, eos, stopTokens, stopStrings, onToken} = this.settings;
+    const {tokenizer, eog, stopTokens, stopStrings, onToken} = this.settings;
     const readyAt = this.advanceClock();
     let count = 0;
     for (const record of records) {
@@ -109,7 +108,7 @@ export class RunState {
       this.text += record.piece;
       count++;
       onToken?.(record);
-      const stop = stopAfter(id, this.text, eos, stopTokens, stopStrings);
+      const stop = stopAfter(id, this.text, eog, stopTokens, stopStrings);
       if (stop) {
         this.stopReason = stop;
         this.stopped = true;
@@ -211,8 +210,8 @@ export class RunState {
 }
 
 /** Why a run stops after `id` (appended to a transcript whose generated text is `text`), if it does. */
-export function stopAfter(id: Token, text: string, eos: Token | null, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
-  if (eos !== null && id === eos) return "eos";
+export function stopAfter(id: Token, text: string, eog: ReadonlySet<Token>, stopTokens: ReadonlySet<Token>, stopStrings: readonly string[]): StopReason | undefined {
+  if (eog.has(id)) return "eos";
   if (stopTokens.has(id)) return "stop-token";
   if (stopStrings.some((x) => text.includes(x))) return "stop-string";
   return undefined;

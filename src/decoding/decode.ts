@@ -20,7 +20,10 @@ import type {DecodeResult, StopReason, TokenRecord} from "./types.ts";
 export {PIECE_CONTEXT, stopAfter} from "./RunState.ts";
 
 export interface StopRules {
-  /** Stop after the end-of-sequence token. Default true. */
+  /**
+   * Stop after any end-of-generation token of the small model (`tokenizer.eog`: EOS, EOT,
+   * `<|im_end|>`, `<|endoftext|>`, …, as llama.cpp stops). Default true. The stop reason is "eos".
+   */
   eos?: boolean;
   /** Stop after any of these ids. */
   tokens?: readonly Token[];
@@ -141,7 +144,8 @@ export function runSettings(options: DecodeOptions): RunSettings {
     threshold: options.threshold,
     maxTokens: options.maxTokens,
     key: options.key ?? "",
-    eos: options.stop?.eos === false ? null : tokenizer.eos,
+    // The transcript is the small model's, so its end-of-generation set decides.
+    eog: new Set<Token>(options.stop?.eos === false ? [] : tokenizer.eog.length > 0 ? tokenizer.eog : tokenizer.eos === null ? [] : [tokenizer.eos]),
     stopTokens: new Set(options.stop?.tokens ?? []),
     stopStrings: options.stop?.strings ?? [],
     network: options.network ?? DEFAULT_NETWORK,

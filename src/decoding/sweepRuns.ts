@@ -9,11 +9,20 @@ export interface SweepRunsOptions extends Omit<DecodeOptions, "threshold" | "onT
   thresholds: readonly number[];
   /** Shared with the question's other routers and policies, so they share evaluations too. */
   memo?: {small: MemoModel; large: MemoModel};
+  /**
+   * A large-model failure this says to record (a server still unreachable after its retries) ends
+   * only the run that met it, with the error in `errors`; the other thresholds' runs go on, exactly
+   * as they would alone (a run that never routes is the small model's own). Without it (or when it
+   * says no) the error is thrown.
+   */
+  recordLargeError?: (error: unknown) => boolean;
 }
 
 export interface SweepRunsResult {
-  /** One run per threshold, equal (timings aside) to `decode()` with that threshold alone. */
-  runs: DecodeResult[];
+  /** One run per threshold, equal (timings aside) to `decode()` with that threshold alone; undefined where `errors` has its error. */
+  runs: (DecodeResult | undefined)[];
+  /** Per threshold: the recorded large-model error that ended its run (`recordLargeError`), else undefined. */
+  errors: (Error | undefined)[];
   /** Work done by each model for these runs (memo misses only). */
   work: {small: ModelWork; large: ModelWork};
 }
@@ -34,13 +43,21 @@ export async function sweepRuns(options: SweepRunsOptions): Promise<SweepRunsRes
   const P = options.prompt.length;
   const memo = options.memo ?? {small: new MemoModel(options.small, P), large: new MemoModel(options.large, P)};
   const before = {small: {...memo.small.work}, large: {...memo.large.work}};
-  const runs: DecodeResult[] = [];
+  const runs: (DecodeResult | undefined)[] = [];
+  const errors: (Error | undefined)[] = [];
   for (const threshold of thresholds) {
-    const run = await decode({...options, threshold, small: memo.small, large: memo.large});
-    run.stats.wallMs = pathComputeMs(run.events);
-    runs.push(run);
+    try {
+      const run = await decode({...options, threshold, small: memo.small, large: memo.large});
+      run.stats.wallMs = pathComputeMs(run.events);
+      runs.push(run);
+      errors.push(undefined);
+    } catch (error) {
+      if (!options.recordLargeError?.(error)) throw error;
+      runs.push(undefined);
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+    }
   }
-  return {runs, work: {small: diff(memo.small.work, before.small), large: diff(memo.large.work, before.large)}};
+  return {runs, errors, work: {small: diff(memo.small.work, before.small), large: diff(memo.large.work, before.large)}};
 }
 
 /** The measured compute on a run's own path: its small-model, router and large-model work, oracle peeks included. */

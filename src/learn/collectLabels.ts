@@ -6,6 +6,7 @@ import {type TokenModel} from "../models/TokenModel.ts";
 import type {Task} from "../tasks/Task.ts";
 import {TlrError} from "../util/errors.ts";
 import {createRouter} from "../routing/routers.ts";
+import type {QuestionLabels} from "./LabelStore.ts";
 
 /** Where the reference continuation comes from: the gold chain of thought, or the large model's greedy output. */
 export type ReferenceKind = "gold" | "large";
@@ -61,8 +62,22 @@ export interface CollectOptions {
   labels?: LabelMode;
   /** Reference tokens per question at most (and the budget of the small model's continuations). */
   maxTokens: number;
-  /** Stop strings beyond EOS (the task's). */
+  /** Stop strings beyond the end-of-generation tokens (the task's). */
   stop?: readonly string[];
+  /** The prompt text as ids (default: plain, `encodePrompt`; a chat-template encoder for chat prompts). */
+  encodePrompt?: (text: string) => Token[];
+  /** Questions (by index in `examples`) already collected: skipped (a resumed collection). */
+  skip?: (index: number) => boolean;
+  /** Each question as it finishes: its rows and counters, or the error it was recorded with. */
+  onLabels?: (question: QuestionLabels) => void;
+  /**
+   * A thrown error that belongs to its question, not to the collection (a remote model that
+   * failed after its retries): the question is recorded with it and the collection goes on.
+   * Default: none (every error stops the collection).
+   */
+  isRecordable?: (error: unknown) => boolean;
+  /** Aborted: stop before the next question (a clean Ctrl-C); finished questions were reported. */
+  signal?: AbortSignal;
   onQuestion?: (done: number, rows: number) => void;
 }
 
@@ -96,8 +111,34 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
   const rows: LabelRow[] = [];
   let continuations = 0;
   let continuationTokens = 0;
+  const encode = options.encodePrompt ?? ((text: string) => encodePrompt(tokenizer, text));
   for (const [q, example] of options.examples.entries()) {
-    const prompt = encodePrompt(tokenizer, task.prompt(example));
+    if (options.skip?.(q)) continue;
+    if (options.signal?.aborted) break;
+    const before = {rows: rows.length, continuations, continuationTokens};
+    try {
+      await collectQuestion(q, example);
+    } catch (error) {
+      if (!options.isRecordable?.(error)) throw error;
+      rows.length = before.rows; // a failed question keeps no rows
+      ({continuations, continuationTokens} = before);
+      options.onLabels?.({index: q, id: example.id, rows: [], continuations: 0, continuationTokens: 0, error: (error as Error).message});
+      continue;
+    }
+    options.onLabels?.({
+      index: q,
+      id: example.id,
+      rows: rows.slice(before.rows),
+      continuations: continuations - before.continuations,
+      continuationTokens: continuationTokens - before.continuationTokens,
+      error: null,
+    });
+    options.onQuestion?.(q + 1, rows.length);
+  }
+  return {rows, reference, labels: mode, continuations, continuationTokens};
+
+  async function collectQuestion(q: number, example: Example): Promise<void> {
+    const prompt = encode(task.prompt(example));
     const ref = await referenceTokens(options, example, prompt, reference, stop);
     const transcript: Token[] = [...prompt];
     for (const [step, refToken] of ref.entries()) {
@@ -134,9 +175,7 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
       });
       transcript.push(refToken);
     }
-    options.onQuestion?.(q + 1, rows.length);
   }
-  return {rows, reference, labels: mode, continuations, continuationTokens};
 }
 
 /** The reference continuation of one question, at most `maxTokens` ids. */

@@ -34,8 +34,15 @@ export interface LabelsMetadata {
   labels?: "citer" | "outcome";
   maxTokens: number;
   small: {path: string; name: string; sha256: string; hiddenSize: number; topK: number; entropy: "exact" | "top-k"};
-  large: {path: string; name: string; sha256: string};
+  /** The large model: its file, or (a remote one) the server's URL, kind and protocol in `path`'s place. */
+  large: {path: string; name: string; sha256: string} | {url: string; name: string; server: string; protocol: string};
+  /** How the task prompt was given: as it is, or in the small model's chat template (absent: "plain"). */
+  prompt?: {format: "plain" | "chat"; system?: string};
   counts: Record<string, number>;
+  /** Questions recorded with an error instead of rows (a remote model that failed after its retries). */
+  errors?: {questionIndex: number; questionId: string; error: string}[];
+  /** What was collected (options, models, questions) as a hash: the same command run again finds it done. */
+  key?: string;
   continuations: number;
   continuationTokens: number;
   code: unknown;

@@ -30,6 +30,25 @@ export interface TrainNetworkOptions {
   /** Weight of label-0 examples in the loss (1: plain BCE). */
   negativeWeight: number;
   onEpoch?: (e: EpochReport) => void;
+  /**
+   * Resume and keep a long training: `load` gives the state a killed run saved (undefined: start
+   * anew), `save` is handed the whole state after every epoch (write it atomically). A resumed run
+   * continues exactly where the saved one was: same weights, optimiser moments, shuffles and
+   * dropout masks, so its result equals an uninterrupted run's.
+   */
+  checkpoint?: {load(): TrainState | undefined; save(state: TrainState): void};
+}
+
+/** Everything a training needs to go on after an epoch: weights, Adam moments, BatchNorm statistics, the generator, the order, the best epoch. */
+export interface TrainState {
+  epoch: number;
+  step: number;
+  rng: [number, number];
+  order: Uint32Array;
+  linears: {w: Float32Array; b: Float32Array; adam: Float32Array[]}[];
+  norms: {gamma: Float32Array; beta: Float32Array; runMean: Float32Array; runVar: Float32Array; adam: Float32Array[]}[];
+  best: {loss: number; epoch: number; layers: Layer[]};
+  history: EpochReport[];
 }
 
 export interface EpochReport {
@@ -75,6 +94,13 @@ const MOMENTUM = 0.1;
 export class Rng {
   private s0: number;
   private s1: number;
+  get state(): [number, number] {
+    return [this.s0, this.s1];
+  }
+  set state([s0, s1]: [number, number]) {
+    this.s0 = s0;
+    this.s1 = s1;
+  }
   constructor(seed: number) {
     this.s0 = (seed ^ 0x9e3779b9) | 1;
     this.s1 = Math.imul(seed + 0x7f4a7c15, 0x85ebca6b) | 2;
@@ -111,11 +137,21 @@ export function trainNetwork(train: Dataset, validation: Dataset, o: TrainNetwor
   const rng = new Rng(o.seed);
   const linears = o.widths.slice(1).map((w, i) => linear(o.widths[i]!, w, rng));
   const norms = o.batchNorm ? linears.slice(0, -1).map((l) => norm(l.out)) : [];
-  const history: EpochReport[] = [];
+  let history: EpochReport[] = [];
   let best = {loss: Number.POSITIVE_INFINITY, epoch: 0, layers: snapshot(linears, norms)};
   let step = 0;
-  const order = Uint32Array.from({length: train.n}, (_, i) => i);
-  for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
+  let order: Uint32Array = Uint32Array.from({length: train.n}, (_, i) => i);
+  let first = 1;
+  const saved = o.checkpoint?.load();
+  if (saved) {
+    ({step, order, best, history} = saved);
+    rng.state = saved.rng;
+    linears.forEach((l, k) => Object.assign(l, saved.linears[k]));
+    norms.forEach((n, k) => Object.assign(n, saved.norms[k]));
+    first = saved.epoch + 1;
+    if (saved.epoch - best.epoch >= o.patience) first = o.maxEpochs + 1; // it had stopped early
+  }
+  for (let epoch = first; epoch <= o.maxEpochs; epoch++) {
     for (let i = train.n - 1; i > 0; i--) {
       const j = Math.floor(rng.next() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
@@ -132,6 +168,11 @@ export function trainNetwork(train: Dataset, validation: Dataset, o: TrainNetwor
     const report = {epoch, trainLoss: lossSum / train.n, validationLoss, best: improved};
     history.push(report);
     o.onEpoch?.(report);
+    o.checkpoint?.save({
+      epoch, step, rng: rng.state, order, best, history,
+      linears: linears.map((l) => ({w: l.w, b: l.b, adam: l.adam})),
+      norms: norms.map((n) => ({gamma: n.gamma, beta: n.beta, runMean: n.runMean, runVar: n.runVar, adam: n.adam})),
+    });
     if (epoch - best.epoch >= o.patience) break;
   }
   return {layers: best.layers, history, bestEpoch: best.epoch};

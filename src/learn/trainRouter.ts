@@ -9,6 +9,7 @@ import {readLabels, type LabelsMetadata} from "./labelFile.ts";
 import {rocAuc} from "./metrics.ts";
 import {encodeFloats, layerToJson, networkLogit, sigmoid, type Network} from "../routing/learned/network.ts";
 import type {RouterFileInput} from "../routing/learned/routerFile.ts";
+import {fileCheckpoint} from "./trainCheckpoint.ts";
 import {trainNetwork, type EpochReport} from "./trainNetwork.ts";
 
 export interface TrainRouterOptions {
@@ -31,6 +32,13 @@ export interface TrainRouterOptions {
   /** Loss weight of label-0 tokens (default 1: CITER's plain BCE). */
   negativeWeight?: number;
   onEpoch?: (e: EpochReport) => void;
+  /**
+   * A file to keep the training's state in after every epoch (`tlr router train` uses
+   * `<out>.checkpoint`): a killed training of the same data and options resumes from it, with the
+   * result of an uninterrupted one. The caller removes it once the router file is written.
+   */
+  checkpoint?: string;
+  onInfo?: (message: string) => void;
 }
 
 export interface TrainedRouter {
@@ -119,7 +127,10 @@ export function trainRouter(o: TrainRouterOptions): TrainedRouter {
     negativeWeight: o.negativeWeight ?? 1,
   };
   const labels = (part: LabelRow[]) => Uint8Array.from(part, (r) => r.label);
-  const result = trainNetwork({x: xTrain, y: labels(trainRows), n: trainRows.length, d}, {x: xValidation, y: labels(validationRows), n: validationRows.length, d}, {...settings, onEpoch: o.onEpoch});
+  // The checkpoint belongs to these data files (by content) and these settings and features.
+  const key = o.checkpoint === undefined ? "" : createHash("sha256").update(JSON.stringify({data: o.data.map((p) => createHash("sha256").update(readFileSync(p)).digest("hex")), features: o.features, validation: o.validationFraction ?? 0.15, settings})).digest("hex");
+  const checkpoint = o.checkpoint === undefined ? undefined : fileCheckpoint(o.checkpoint, key, o.onInfo);
+  const result = trainNetwork({x: xTrain, y: labels(trainRows), n: trainRows.length, d}, {x: xValidation, y: labels(validationRows), n: validationRows.length, d}, {...settings, onEpoch: o.onEpoch, checkpoint});
 
   const network: Network = {inputMean: mean, inputStd: std, layers: result.layers};
   const identity: Network = {...network, inputMean: new Float32Array(d), inputStd: new Float32Array(d).fill(1)};

@@ -38,6 +38,12 @@ export interface LocalModelOptions {
   features?: "full" | "max-prob";
   /** Default "auto": a GPU when node-llama-cpp finds one, else the CPU. */
   gpu?: GpuSetting;
+  /**
+   * The pair's shared vocabulary: ids at or above it are padding rows the other model lacks, and
+   * the greedy token is the best id below it (`Prediction.padded` marks a step whose argmax was
+   * padding). Default: the whole vocabulary. `loadPair` sets it when the two sizes differ.
+   */
+  vocabLimit?: number;
   /** How messages name this model ("small model", "large model"). Default "model". */
   role?: string;
   /**
@@ -86,6 +92,8 @@ export class LocalModel implements TokenModel {
   private readonly exactEntropy: boolean;
   private readonly lean: boolean;
   private readonly generateNext: object;
+  /** Ids at or above this are never the greedy token (`LocalModelOptions.vocabLimit`). */
+  private vocabLimit: number;
   /** The partial top-K path on this model's context (vocabularies of TOP_LOGITS_MIN_VOCABULARY ids and more, "full" features). */
   private readonly topLogits: TopLogitsHandle | undefined;
   /** How "full" features get their top K: "partial" (llama.cpp's top-k, models/topLogits.ts), "sort" (node-llama-cpp's sort; small vocabularies), or "none" (max-prob). */
@@ -107,6 +115,8 @@ export class LocalModel implements TokenModel {
     context: LlamaContext,
     threads: number,
     options: LocalModelOptions,
+    /** Set for one lane of a context shared by several (`LocalWeights.createLanes`): it frees the context when its last lane is disposed. */
+    private readonly lanes?: LaneGroup,
   ) {
     const {file, model} = weights;
     this.file = file;
@@ -118,6 +128,7 @@ export class LocalModel implements TokenModel {
     this.topK = options.topK ?? 10;
     this.hidden = options.hidden ?? false;
     const vocabSize = file.info.metadata.tokenizer.ggml.tokens.length;
+    this.vocabLimit = checkedVocabLimit(options.vocabLimit, vocabSize, options.role ?? "model");
     this.exactEntropy = options.entropy === "exact";
     this.lean = options.features === "max-prob";
     const role = options.role ?? "model";
@@ -126,7 +137,9 @@ export class LocalModel implements TokenModel {
       this.topKPath === "none" ? LEAN_REQUEST
       : this.topKPath === "partial" ? TOP_LOGITS_REQUEST
       : {token: true, totalLogitWeight: true, logits: this.exactEntropy ? true : {filter: {tokens: [] as Token[], includeTop: Math.max(2, this.topK)}}};
-    this.topLogits = this.topKPath === "partial" ? installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role) : undefined;
+    const install = () => installTopLogits(model.llama, model, context, Math.max(2, this.topK), this.exactEntropy, role);
+    // One path per context: the lanes of a shared context share it (createLanes refuses exact entropy, whose side value is per evaluation).
+    this.topLogits = this.topKPath !== "partial" ? undefined : lanes ? (lanes.topLogits ??= install()) : install();
     this.sequence = context.getSequence({
       contextShift: {
         strategy: () => {
@@ -134,15 +147,16 @@ export class LocalModel implements TokenModel {
         },
       },
     });
+    this.tokenizer = tokenizerOf(model);
     this.info = {
       source: file.path,
       name: file.name,
       vocabSize,
       bos: model.tokens.bos as Token | null,
       eos: model.tokens.eos as Token | null,
+      eog: this.tokenizer.eog,
       contextSize: context.contextSize,
     };
-    this.tokenizer = tokenizerOf(model);
   }
 
   static async load(options: LocalModelOptions): Promise<LocalModel> {
@@ -158,6 +172,11 @@ export class LocalModel implements TokenModel {
   /** Another independent KV state on the same weights (for decoding several questions at once). */
   async fork(): Promise<LocalModel> {
     return this.weights.createModel({...this.options, threads: this.threads, contextSize: this.info.contextSize});
+  }
+
+  /** `count` lanes on the same weights with this model's settings (see `LocalWeights.createLanes`). */
+  async forkLanes(count: number): Promise<LocalModel[]> {
+    return this.weights.createLanes(count, {...this.options, threads: this.threads, contextSize: this.info.contextSize});
   }
 
   /**
@@ -176,7 +195,8 @@ export class LocalModel implements TokenModel {
     if (plan.evaluate.length === 0) {
       const k = plan.keepSegments;
       const evaluated = this.segments[k - 1]!.end - (k > 1 ? this.segments[k - 2]!.end : 0);
-      return {prediction: this.segments[k - 1]!.prediction, evaluated, fromState: true, replayed: 0, ms: performance.now() - start};
+      const prediction = await this.withTop(this.segments[k - 1]!.prediction, options.top);
+      return {prediction, evaluated, fromState: true, replayed: 0, ms: performance.now() - start};
     }
     for (let i = plan.keepLength; i < n; i++) {
       const id = transcript[i]!;
@@ -202,8 +222,9 @@ export class LocalModel implements TokenModel {
       throw error;
     }
     const finalStart = plan.evaluate.length > 1 ? plan.evaluate.at(-2)! : plan.keepLength;
+    const prediction = await this.withTop(this.segments.at(-1)!.prediction, options.top);
     return {
-      prediction: this.segments.at(-1)!.prediction,
+      prediction,
       evaluated: n - finalStart,
       fromState: false,
       replayed: finalStart - plan.keepLength,
@@ -217,6 +238,7 @@ export class LocalModel implements TokenModel {
    * its last token (and, with `everyPosition`, after each of its tokens: verification's drafts).
    */
   private async evaluateSegment(pending: readonly Token[], everyPosition: boolean): Promise<Prediction[]> {
+    const batchStart = this.held.length;
     const last = pending.length - 1;
     const items = pending.map((id, i) => (i === last || everyPosition ? ([id, {generateNext: this.generateNext}] as const) : id));
     const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
@@ -227,7 +249,7 @@ export class LocalModel implements TokenModel {
       if (next?.token == null || (!this.lean && !next.logits) || next.totalLogitWeight === undefined) {
         throw new Error("node-llama-cpp returned no next-token logits");
       }
-      const prediction = this.lean
+      let prediction = this.lean
         ? maxProbOnly(next.token, next.totalLogitWeight)
         : featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, this.topK, this.exactEntropy && !this.topLogits);
       // The top-K path hands over the exact entropy of the position it sampled last: the segment's
@@ -235,6 +257,16 @@ export class LocalModel implements TokenModel {
       if (this.exactEntropy && this.topLogits && i === last) {
         prediction.entropy = this.topLogits.last.entropy;
         prediction.entropyExact = true;
+      }
+      if (prediction.token >= this.vocabLimit) {
+        // A padding row won: the batch's last position can be read again for more logits; a
+        // verification's earlier positions take the best shared id among the top K read.
+        if (i === last) prediction = await this.sharedToken(prediction, next as NextOutput, batchStart);
+        else {
+          const best = next.logits && firstBelow(next.logits, this.vocabLimit);
+          if (!best) throw new Error(`${this.info.name}: a draft position's argmax is a padding row and no id below ${this.vocabLimit} is among its top logits`);
+          prediction = {...prediction, token: best[0], padded: true};
+        }
       }
       predictions.push(prediction);
     }
@@ -282,6 +314,77 @@ export class LocalModel implements TokenModel {
     return {predictions, accepted, evaluated: first.evaluated + drafts.length, ms: first.ms + (performance.now() - start)};
   }
 
+  /** Evaluates `pending` (appended to the KV state) as one batch, asking `generateNext` of its last token. */
+  private async evaluateBatch(pending: readonly Token[], generateNext: object): Promise<NextOutput> {
+    const last = pending.length - 1;
+    const items = pending.map((id, i) => (i === last ? ([id, {generateNext}] as const) : id));
+    const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    for (const id of pending) this.held.push(id);
+    const next = out[last]?.next;
+    if (next?.token == null || next.totalLogitWeight === undefined) throw new Error("node-llama-cpp returned no next-token logits");
+    return next as NextOutput;
+  }
+
+  /**
+   * Evaluates the last batch of the KV state again (from `start`) with another request: the same
+   * batch gives bit-identical logits (NODE-LLAMA-CPP.md), so the state is unchanged and only
+   * more of the same distribution is read. Used where a prediction needs more than its top-K.
+   */
+  private async reevaluateLastBatch(start: number, generateNext: object): Promise<NextOutput> {
+    const pending = this.held.slice(start);
+    await this.sequence.eraseContextTokenRanges([{start, end: this.held.length}]);
+    this.held.length = start;
+    return this.evaluateBatch(pending, generateNext);
+  }
+
+  /**
+   * The argmax was a padding row (≥ vocabLimit): the token becomes the best shared id. It is
+   * usually among the logits already read (full features read the top K); else the batch is read
+   * again with as many top logits as there are padding rows plus one, which must hold a shared id.
+   * Only the token changes: the other features describe the model's whole distribution.
+   */
+  private async sharedToken(raw: Prediction, next: NextOutput, batchStart: number): Promise<Prediction> {
+    let logits = next.logits;
+    let best = logits && firstBelow(logits, this.vocabLimit);
+    if (!best) {
+      const includeTop = this.info.vocabSize - this.vocabLimit + 1;
+      logits = (await this.reevaluateLastBatch(batchStart, {token: true, totalLogitWeight: true, logits: {filter: {tokens: [], includeTop}}})).logits;
+      best = logits && firstBelow(logits, this.vocabLimit);
+      if (!best) throw new Error(`no id below ${this.vocabLimit} among the ${includeTop} most likely tokens`);
+    }
+    const maxLogit = logits!.values().next().value!;
+    const logprob = best[1] - maxLogit - Math.log(next.totalLogitWeight);
+    return {...raw, token: best[0], padded: true, top: this.lean ? [{id: best[0], logprob}] : raw.top};
+  }
+
+  /** `prediction`, or (for `NextOptions.top` beyond what it holds) the final batch read again for more top log-probabilities. */
+  private async withTop(prediction: Readonly<Prediction>, top: number | undefined): Promise<Readonly<Prediction>> {
+    if (top === undefined || top <= prediction.top.length || prediction.top.length >= this.info.vocabSize) return prediction;
+    const start = this.ends.length > 1 ? this.ends.at(-2)! : 0;
+    let next: NextOutput;
+    try {
+      next = await this.reevaluateLastBatch(start, {token: true, totalLogitWeight: true, logits: {filter: {tokens: [], includeTop: Math.max(2, top)}}});
+    } catch (error) {
+      await this.reset(); // the state's last batch may be gone
+      throw error;
+    }
+    const wide = featuresFromLogits(next.token, next.logits!, next.totalLogitWeight, top, false);
+    // The token, the padding flag and the hidden state stay those of the kept prediction.
+    return {...wide, token: prediction.token, ...(prediction.padded ? {padded: true} : {}), ...(prediction.hidden ? {hidden: prediction.hidden} : {})};
+  }
+
+  /**
+   * Narrows the greedy token to ids below `limit` (a remote pair learns its shared vocabulary only
+   * after connecting). Forgets the state, so every prediction is made under the new limit.
+   */
+  async limitVocabulary(limit: number): Promise<void> {
+    const checked = checkedVocabLimit(limit, this.info.vocabSize, role(this.options));
+    if (checked === this.vocabLimit) return;
+    this.vocabLimit = checked;
+    this.options.vocabLimit = checked;
+    await this.reset();
+  }
+
   /** Ends of the evaluation batches the KV state holds (see models/schedule.ts). */
   get batchEnds(): number[] {
     return [...this.ends];
@@ -304,14 +407,18 @@ export class LocalModel implements TokenModel {
   }
 
   async dispose(): Promise<void> {
+    if (this.lanes) {
+      this.sequence.dispose();
+      if (--this.lanes.open > 0) return;
+    }
     this.topLogits?.dispose();
     await this.context.dispose();
     if (this.ownsModel) await this.model.dispose();
   }
 
-  /** @internal Used by `LocalWeights.createModel`. */
-  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions): LocalModel {
-    return new LocalModel(weights, ownsModel, context, threads, options);
+  /** @internal Used by `LocalWeights.createModel` and `createLanes`. */
+  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions, lanes?: LaneGroup): LocalModel {
+    return new LocalModel(weights, ownsModel, context, threads, options, lanes);
   }
 }
 
@@ -342,8 +449,7 @@ export class LocalWeights {
   async createModel(options: Omit<LocalModelOptions, "path" | "gpu"> = {}, ownsWeights = false): Promise<LocalModel> {
     const role = options.role ?? "model";
     const {file, model} = this;
-    const threads = options.threads ?? defaultThreads(file.parameters);
-    if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(file.parameters), role);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     let context: LlamaContext;
     try {
@@ -355,9 +461,93 @@ export class LocalWeights {
     return LocalModel.fromLoaded(this, ownsWeights, context, threads, {...options, path: file.path});
   }
 
+  /**
+   * `count` models that are sequences of one context ("lanes"): node-llama-cpp gathers the
+   * evaluations that the lanes start in the same event-loop cycle into one native decode, so
+   * several questions decoded at once share each pass over the weights (what pays for big models
+   * and on GPUs). Their numbers are not those of a model alone: a decode step of several lanes is a
+   * batch of several tokens, which the CPU backend computes with other kernels than a single token
+   * (bench/README.md, "Lanes"), and which lanes meet in one batch depends on timing. Each lane still
+   * has its own KV cells (node-llama-cpp keeps sequences apart), and rolls back on its own.
+   * Lanes cannot read hidden states (the internal embeddings path serves one sequence).
+   */
+  async createLanes(count: number, options: Omit<LocalModelOptions, "path" | "gpu"> = {}): Promise<LocalModel[]> {
+    const role = options.role ?? "model";
+    if (!Number.isInteger(count) || count < 1) throw new TlrError(`${role}: lanes must be a positive integer, got ${count}`);
+    if (options.hidden) throw new TlrError(`${role}: lanes cannot carry hidden states (a learned router that reads them needs one sequence per context): use lanes 1`);
+    if (options.entropy === "exact") throw new TlrError(`${role}: lanes cannot compute the exact entropy (it is read off the context after each evaluation, which lanes share): use lanes 1 or entropy "top-k"`);
+    const threads = checkedThreads(options.threads ?? defaultThreads(this.file.parameters), role);
+    const contextSize = options.contextSize ?? Math.min(this.model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    let context: LlamaContext;
+    try {
+      // contextSize is per sequence (node-llama-cpp allocates contextSize × sequences cells); one
+      // batch must hold a step of every lane and, ideally, a prompt.
+      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count, batching: {dispatchSchedule: laneDispatchSchedule()}});
+    } catch (error) {
+      throw new TlrError(`${role} ${this.file.path}: could not create a context of ${count} lanes × ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
+    }
+    const group: LaneGroup = {open: count};
+    return Array.from({length: count}, () => LocalModel.fromLoaded(this, false, context, threads, {...options, path: this.file.path}, group));
+  }
+
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
 }
 
+/** The longest a lane's evaluation waits for the other lanes to join its batch. */
+const LANE_WAIT_MAX_MS = 20;
+
+/**
+ * When to start a batch that not every lane has joined yet. node-llama-cpp starts one at once
+ * when all sequences have queued, else on the next event-loop turn; but lanes come back from a
+ * step at different times (each samples its own row, then scores, routes, may call the large
+ * model), so on the next turn a batch often holds one or two lanes of four. This waits a quarter
+ * of the time between the last two batches (about one decode), at most LANE_WAIT_MAX_MS: on a
+ * 0.5B model (~25 ms a step) lanes that finish sampling within ~6 ms share the next decode; on a
+ * toy model (< 1 ms a step) it is the next turn, as before.
+ */
+function laneDispatchSchedule(): (dispatch: () => void) => void {
+  let last = 0;
+  let interval = 0;
+  return (dispatch) => {
+    const now = performance.now();
+    if (last > 0) interval = now - last;
+    last = now;
+    const wait = Math.min(LANE_WAIT_MAX_MS, interval / 4);
+    if (wait < 1) setImmediate(dispatch);
+    else setTimeout(dispatch, wait);
+  };
+}
+
+/** The lanes of one shared context still open, and the context's top-K path if it has one. */
+interface LaneGroup {
+  open: number;
+  topLogits?: TopLogitsHandle;
+}
+
+function checkedThreads(threads: number, role: string): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new TlrError(`${role}: threads must be a positive integer, got ${threads}`);
+  return threads;
+}
+
 const role = (options: LocalModelOptions) => options.role ?? "model";
+
+/** What `controlledEvaluate` gives for the token that asked for a next-token prediction. */
+interface NextOutput {
+  token: Token;
+  totalLogitWeight: number;
+  logits?: ReadonlyMap<Token, number>;
+}
+
+/** The first (most likely) entry of logits sorted high to low whose id is below `limit`. */
+function firstBelow(logits: ReadonlyMap<Token, number>, limit: number): [Token, number] | undefined {
+  for (const entry of logits) if (entry[0] < limit) return entry;
+  return undefined;
+}
+
+function checkedVocabLimit(limit: number | undefined, vocabSize: number, who: string): number {
+  if (limit === undefined) return vocabSize;
+  if (!Number.isInteger(limit) || limit < 1) throw new TlrError(`${who}: vocabLimit must be a positive integer, got ${limit}`);
+  return Math.min(limit, vocabSize);
+}

@@ -34,6 +34,12 @@ export interface NextOptions {
    * history. Default: reuse whatever whole batches the state holds.
    */
   cuts?: readonly number[];
+  /**
+   * Return at least this many top log-probabilities (a server answering a client that asks for
+   * more than its top-K). A local model reads them by evaluating the final batch again, which is
+   * bit-identical; the larger prediction is returned, not kept, so later calls are unchanged.
+   */
+  top?: number;
 }
 
 /** A turn of the model (span, stitch): it writes several tokens greedily, each fed back as its own batch. */
@@ -104,6 +110,12 @@ export interface ModelInfo {
   vocabSize: number;
   bos: Token | null;
   eos: Token | null;
+  /**
+   * The ids that end a generation for this model (llama.cpp's end-of-generation set: EOS, EOT,
+   * `<|im_end|>`, `<|endoftext|>`, …), ascending. A remote model's is the server's where it says
+   * (tlr serve's /info), else the small model's.
+   */
+  eog: readonly Token[];
   /** The most tokens the model's state can hold; a longer transcript is an error. */
   contextSize: number;
 }

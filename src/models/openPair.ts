@@ -1,7 +1,9 @@
 import type {Tokenizer} from "../core/Tokenizer.ts";
+import {SESSION_PROTOCOL, type WireProtocol} from "../wire/WireProtocol.ts";
 import {sha256File} from "../util/sha256.ts";
 import type {LocalModel, LocalModelOptions} from "./LocalModel.ts";
 import {loadPair} from "./pair.ts";
+import {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "./promptEncoder.ts";
 import type {RemoteBackend, RemoteOptions} from "./remote/connectRemote.ts";
 import {loadRemotePair} from "./remote/loadRemotePair.ts";
 import type {TokenModel} from "./TokenModel.ts";
@@ -14,8 +16,16 @@ export interface OpenPairOptions {
   small: Omit<LocalModelOptions, "role">;
   /** A local GGUF (`path`), or a server (`url`). */
   large: Omit<LocalModelOptions, "role"> | RemoteLargeOptions;
+  /** Wrap prompts in the small model's chat template (both models must read the same ids); absent: plain prompts. */
+  chat?: ChatOptions;
   /** Receives the vocabulary check's warnings and what could not be checked. */
   onWarning?: (message: string) => void;
+  /**
+   * `workers(n)` gives n lanes instead of forks: sequences of one context per local model
+   * (`LocalWeights.createLanes`), so that one evaluation serves them all; a remote large model gets
+   * a session per lane. Not exact (README, Lanes); refused with hidden states or exact entropy.
+   */
+  lanes?: boolean;
 }
 
 export function isRemoteLarge(large: OpenPairOptions["large"]): large is RemoteLargeOptions {
@@ -40,12 +50,19 @@ export interface OpenedPair {
   large: TokenModel;
   /** The small model's tokenizer: prompts and generated text. */
   tokenizer: Tokenizer;
+  /** Task prompt text → the ids both models start from (plain, or in the chat template). */
+  encoder: PromptEncoder;
+  /** How routed tokens are counted in bytes: the protocol the large model is asked with (tlr serve's sessions for a local one). */
+  byteModel: WireProtocol;
   /** Ids at or above this are refused (pairs with padded vocabularies). */
   sharedVocabSize: number;
   vocabulary: VocabularyCheck;
   /** The server connection, when the large model is remote. */
   remote: RemoteBackend | undefined;
-  /** `count` workers: the first uses the loaded models, the others forks (local) or new sessions (remote). */
+  /**
+   * `count` workers: the first uses the loaded models, the others forks (local) or new sessions
+   * (remote). With `lanes`, `count` lanes instead (always the same count: they share contexts).
+   */
   workers(count: number): Promise<Worker[]>;
   metadata(): Promise<PairProvenance>;
   dispose(): Promise<void>;
@@ -60,31 +77,55 @@ export async function openPair(options: OpenPairOptions): Promise<OpenedPair> {
   const {large} = options;
   const side = isRemoteLarge(large) ? await openRemote(options, large) : await openLocal(options, large);
   const {pair} = side;
+  let encoder: PromptEncoder;
+  try {
+    encoder = !options.chat
+      ? plainPromptEncoder(pair.small.tokenizer)
+      : await chatPromptEncoder({
+          small: options.small.path,
+          large: side.remote ? {url: side.remote.url, template: await side.remote.chatTemplate()} : {path: (large as {path: string}).path},
+          chat: options.chat,
+          onWarning: options.onWarning,
+        });
+  } catch (error) {
+    await pair.dispose();
+    throw error;
+  }
   const extra: Worker[] = [];
+  let lanes: Worker[] | undefined;
   return {
     small: pair.small,
     large: pair.large,
     tokenizer: pair.small.tokenizer,
+    encoder,
+    byteModel: side.remote ? side.remote.byteModel : SESSION_PROTOCOL,
     sharedVocabSize: pair.vocabulary.sharedSize,
     vocabulary: pair.vocabulary,
     remote: side.remote,
     workers: async (count) => {
+      if (options.lanes) {
+        lanes ??= await side.lanes(count);
+        if (lanes.length !== count) throw new Error(`this pair's lanes were opened ${lanes.length} at a time, not ${count}`);
+        return lanes;
+      }
       while (extra.length < count - 1) extra.push(await side.fork());
       return [{small: pair.small, large: pair.large}, ...extra.slice(0, Math.max(0, count - 1))];
     },
     metadata: async () => ({small: {path: options.small.path, sha256: await sha256File(options.small.path)}, large: await side.largeMetadata()}),
     dispose: async () => {
-      for (const w of extra.splice(0)) await Promise.all([w.small.dispose(), w.large.dispose()]);
+      for (const w of [...extra.splice(0), ...(lanes?.splice(0) ?? [])]) await Promise.all([w.small.dispose(), w.large.dispose()]);
+      await encoder.dispose();
       await pair.dispose();
     },
   };
 }
 
-/** What differs between a local and a remote large model: how a worker is forked and what provenance says. */
+/** What differs between a local and a remote large model: how a worker is forked (or lanes made) and what provenance says. */
 interface LargeSide {
   pair: {small: LocalModel; large: TokenModel; vocabulary: VocabularyCheck; dispose(): Promise<void>};
   remote: RemoteBackend | undefined;
   fork(): Promise<Worker>;
+  lanes(count: number): Promise<Worker[]>;
   largeMetadata(): Promise<PairProvenance["large"]>;
 }
 
@@ -94,6 +135,15 @@ async function openLocal(options: OpenPairOptions, large: Omit<LocalModelOptions
     pair,
     remote: undefined,
     fork: async () => ({small: await pair.small.fork(), large: await pair.large.fork()}),
+    lanes: async (count) => {
+      const small = await pair.small.forkLanes(count);
+      try {
+        return zipLanes(small, await pair.large.forkLanes(count));
+      } catch (error) {
+        await Promise.all(small.map((s) => s.dispose()));
+        throw error;
+      }
+    },
     largeMetadata: async () => ({path: large.path, sha256: await sha256File(large.path)}),
   };
 }
@@ -104,6 +154,9 @@ async function openRemote(options: OpenPairOptions, large: RemoteLargeOptions): 
     pair,
     remote: pair.backend,
     fork: async () => ({small: await pair.small.fork(), large: pair.backend.createModel()}),
+    lanes: async (count) => zipLanes(await pair.small.forkLanes(count), Array.from({length: count}, () => pair.backend.createModel())),
     largeMetadata: async () => ({url: large.url, server: pair.backend.server, protocol: pair.backend.protocol, name: pair.backend.info.name}),
   };
 }
+
+const zipLanes = (small: LocalModel[], large: TokenModel[]): Worker[] => small.map((s, i) => ({small: s, large: large[i]!}));

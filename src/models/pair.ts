@@ -22,10 +22,12 @@ export interface ModelPair {
 export async function loadPair(options: PairOptions): Promise<ModelPair> {
   const vocabulary = await checkVocabularies(options.small.path, options.large.path);
   for (const w of vocabulary.warnings) options.onWarning?.(w);
-  const small = await LocalModel.load({...options.small, role: "small model"});
+  // Padded vocabularies (Qwen2.5-32B's 152,064 rows against 0.5B's 151,936): neither model may pick an id the other lacks.
+  const vocabLimit = vocabulary.sharedSize;
+  const small = await LocalModel.load({...options.small, vocabLimit, role: "small model"});
   let large: LocalModel;
   try {
-    large = await LocalModel.load({...options.large, role: "large model"});
+    large = await LocalModel.load({...options.large, vocabLimit, role: "large model"});
   } catch (error) {
     await small.dispose();
     throw error;

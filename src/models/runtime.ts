@@ -1,5 +1,6 @@
-import {getLlama, LlamaLogLevel, type Llama, type LlamaOptions} from "node-llama-cpp";
+import {getLlama, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaOptions} from "node-llama-cpp";
 import {physicalCores} from "../util/cpu.ts";
+import {TlrError} from "../util/errors.ts";
 
 export type GpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
 
@@ -29,7 +30,8 @@ function logger(level: LlamaLogLevel, message: string): void {
   if (!line) return;
   nativeLog.push({n: nativeLogCount++, line});
   if (nativeLog.length > NATIVE_LOG_KEEP) nativeLog.shift();
-  if (echoNativeLog) process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
+  // Read at each line: the CLI sets TLR_VERBOSE after this module may have loaded.
+  if (echoNativeLog || process.env.TLR_VERBOSE === "1") process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
 }
 
 const runtimes = new Map<string, Promise<Llama>>();
@@ -43,8 +45,14 @@ export function getRuntime(gpu: GpuSetting = "auto"): Promise<Llama> {
   const key = String(gpu);
   let runtime = runtimes.get(key);
   if (!runtime) {
-    const options: LlamaOptions = {gpu, maxThreads: physicalCores(), logLevel: LlamaLogLevel.warn, logger};
-    runtime = getLlama(options);
+    // Prebuilt binaries only: node-llama-cpp's default would clone and compile llama.cpp (minutes,
+    // pages of compiler output) when no prebuilt binary works, e.g. for --gpu cuda without a GPU.
+    const options: LlamaOptions = {gpu, build: "never", skipDownload: true, progressLogs: false, maxThreads: physicalCores(), logLevel: LlamaLogLevel.warn, logger};
+    runtime = getLlama(options).catch((error: unknown) => {
+      runtimes.delete(key);
+      if (!(error instanceof NoBinaryFoundError)) throw error;
+      throw new TlrError(`gpu "${gpu}": node-llama-cpp has no prebuilt binary for it that works on this machine (no such GPU, or its driver is missing): use gpu "auto" (the best that works) or "false" (the CPU)`, {cause: error});
+    });
     runtimes.set(key, runtime);
   }
   return runtime;

@@ -75,8 +75,19 @@ export function installTopLogits(llama: Llama, model: LlamaModel, context: Llama
   const original = native.sampleToken.bind(native) as SampleToken;
   // temperature 1 keeps llama.cpp's non-greedy chain (top-k → temp → dist): top-k is applied; a
   // temperature of 1 leaves the logits as they are; the token dist picks is ignored.
-  const topK = new bindings.AddonSampler(nativeModel);
-  topK.applyConfig({temperature: 1, topK: k, seed: 0});
+  // One sampler per evaluation in flight: the lanes of one context (LocalWeights.createLanes) sample
+  // their rows concurrently, and a native sampler carries state (its chain's RNG).
+  const samplers: NativeSampler[] = [];
+  const idle: NativeSampler[] = [];
+  const takeSampler = (): NativeSampler => {
+    const free = idle.pop();
+    if (free) return free;
+    const sampler = new bindings.AddonSampler!(nativeModel);
+    sampler.applyConfig({temperature: 1, topK: k, seed: 0});
+    samplers.push(sampler);
+    return sampler;
+  };
+  idle.push(takeSampler());
   const last: TopLogitsSide = {entropy: Number.NaN};
 
   const sampleToken: SampleToken = async (index, sampler, ...rest) => {
@@ -102,7 +113,13 @@ export function installTopLogits(llama: Llama, model: LlamaModel, context: Llama
       return reply;
     }
     const reply = (await original(index, sampler, ...rest)) as SampleReply;
-    const top = (await original(index, topK, false, false, [[], false, false, false, k], false)) as SampleReply;
+    const topK = takeSampler();
+    let top: SampleReply;
+    try {
+      top = (await original(index, topK, false, false, [[], false, false, false, k], false)) as SampleReply;
+    } finally {
+      idle.push(topK);
+    }
     reply[3] = top[3];
     return reply;
   };
@@ -111,7 +128,7 @@ export function installTopLogits(llama: Llama, model: LlamaModel, context: Llama
     last,
     dispose() {
       delete (native as {sampleToken?: unknown}).sampleToken;
-      topK.dispose();
+      for (const sampler of samplers) sampler.dispose();
     },
   };
 }

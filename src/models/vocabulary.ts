@@ -13,6 +13,8 @@ export interface VocabularyInfo {
   eos: number | undefined;
   addBos: boolean | undefined;
   addEos: boolean | undefined;
+  /** GGUF tokenizer.chat_template (Jinja), where the model has one. */
+  chatTemplate?: string;
 }
 
 export interface VocabularyCheck {
@@ -28,7 +30,8 @@ export const MAX_VOCAB_SIZE_DIFFERENCE = 128;
 /** Reads the tokenizer from GGUF metadata alone: no weights are loaded (works on vocabulary-only files). */
 export async function readVocabulary(path: string, role = "model"): Promise<VocabularyInfo> {
   const info = await readHeader(path, role);
-  const tk = (info.metadata as {tokenizer?: {ggml?: Record<string, unknown>}}).tokenizer?.ggml;
+  const tokenizer = (info.metadata as {tokenizer?: {ggml?: Record<string, unknown>; chat_template?: unknown}}).tokenizer;
+  const tk = tokenizer?.ggml;
   if (!tk || !Array.isArray(tk.tokens)) throw new TlrError(`${role} file ${path} has no tokenizer.ggml.tokens in its metadata`);
   return {
     path,
@@ -40,6 +43,7 @@ export async function readVocabulary(path: string, role = "model"): Promise<Voca
     eos: tk.eos_token_id as number | undefined,
     addBos: tk.add_bos_token as boolean | undefined,
     addEos: tk.add_eos_token as boolean | undefined,
+    ...(typeof tokenizer?.chat_template === "string" ? {chatTemplate: tokenizer.chat_template} : {}),
   };
 }
 
@@ -80,7 +84,7 @@ export function compareVocabularies(small: VocabularyInfo, large: VocabularyInfo
     warnings.push(`BPE merges differ (${a} vs ${b}): ids are shared, but the same text may tokenize differently; prompts are tokenized by the small model`);
   }
   if (sizeDiff > 0) {
-    warnings.push(`vocabulary sizes differ by ${sizeDiff} padding ids (${a}: ${small.tokens.length}, ${b}: ${large.tokens.length}); an id at or above ${sharedSize} from either model is an error`);
+    warnings.push(`vocabulary sizes differ by ${sizeDiff} padding ids (${a}: ${small.tokens.length}, ${b}: ${large.tokens.length}); where a model ranks a padding id (≥ ${sharedSize}) first, its best shared id is taken and the token marked padded`);
   }
   return {warnings, sharedSize};
 }

@@ -1,7 +1,8 @@
-import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import type {Results} from "../results/resultsFolder.ts";
+import {ensureFolder} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
+import {writeFileAtomic} from "../util/fileError.ts";
 import {buildPlots, type Plot} from "./buildPlots.ts";
 import {compileSpec, type WarningHandler} from "./compileSpec.ts";
 import {htmlDocument} from "./htmlDocument.ts";
@@ -49,11 +50,11 @@ async function render(plot: Plot, options: WritePlotsOptions): Promise<string | 
 export async function writePlots(results: readonly Results[], options: WritePlotsOptions): Promise<string[]> {
   const format = options.format ?? "svg";
   if (!isPlotFormat(format)) throw new TlrError(`unknown plot format "${format}": use one of ${PLOT_FORMATS.join(", ")}`);
-  mkdirSync(options.out, {recursive: true});
+  ensureFolder(options.out, "plots folder");
   const files: string[] = [];
   for (const plot of buildPlots(results)) {
     const file = join(options.out, `${plot.name}.${EXTENSION[format]}`);
-    writeFileSync(file, await render(plot, options));
+    writeFileAtomic(file, await render(plot, options));
     files.push(file);
   }
   return files;

@@ -1,12 +1,12 @@
-import {mkdirSync, writeFileSync} from "node:fs";
-import {dirname} from "node:path";
 import type {Results} from "../results/resultsFolder.ts";
+import {prepareOutputFile} from "../util/ensureFolder.ts";
+import {writeFileAtomic} from "../util/fileError.ts";
 import {reportHtml, type ReportOptions} from "./reportHtml.ts";
 
 /** Writes the self-contained HTML report of one or more results folders to `file`; returns its size in bytes. */
 export function writeReport(results: readonly Results[], file: string, options: ReportOptions = {}): number {
   const html = reportHtml(results, options);
-  mkdirSync(dirname(file), {recursive: true});
-  writeFileSync(file, html);
+  prepareOutputFile(file, "report file");
+  writeFileAtomic(file, html);
   return Buffer.byteLength(html);
 }

@@ -1,3 +1,4 @@
+import {loadZstd} from "./arrowCompression.ts";
 import {consolidate} from "./consolidate.ts";
 import {writePart} from "./parts.ts";
 import {codeVersion, machineInfo} from "./provenance.ts";
@@ -16,6 +17,9 @@ export interface PartProvenance {
 export interface FinishedQuestions {
   count: number;
   has(pair: string, dataset: string, questionIndex: number): boolean;
+  /** Finished questions with at least one run recorded with an error (a large model unreachable). */
+  errored: number;
+  hasError(pair: string, dataset: string, questionIndex: number): boolean;
 }
 
 /**
@@ -32,13 +36,18 @@ export class ResultsStore {
     private readonly shard: SweepState["shard"],
   ) {}
 
-  /** Creates `dir` for this sweep, or reopens it if it holds the same config and shard (else a TlrError). */
-  static claim(dir: string, state: SweepState): ResultsStore {
+  /**
+   * Creates `dir` for this sweep, or reopens it if it holds the same config and shard (else a
+   * TlrError). Async because parts are written ZSTD-compressed, synchronously: this loads the
+   * encoder (WebAssembly, once per process) so that `writePart` can.
+   */
+  static async claim(dir: string, state: SweepState): Promise<ResultsStore> {
     claimSweepFolder(dir, state);
+    await loadZstd();
     return new ResultsStore(dir, state.shard);
   }
 
-  /** An existing sweep folder (sweep.json required). */
+  /** An existing sweep folder (sweep.json required), to read; `writePart` needs `await loadZstd()` first (`claim` does it). */
   static open(dir: string): ResultsStore {
     return new ResultsStore(dir, readSweepState(dir).shard);
   }
@@ -49,14 +58,24 @@ export class ResultsStore {
 
   /** The questions already in the folder (its results files and parts): a killed sweep resumes after them. */
   finished(): FinishedQuestions {
-    const keys = new Set(readFinished(this.dir, {tokens: false}).questions.map(questionKey));
-    return {count: keys.size, has: (pair, dataset, questionIndex) => keys.has(questionKey({pair, dataset, questionIndex}))};
+    const finished = readFinished(this.dir, {tokens: false});
+    const keys = new Set(finished.questions.map(questionKey));
+    const key = (pair: string, dataset: string, questionIndex: number) => questionKey({pair, dataset, questionIndex});
+    return {
+      count: keys.size,
+      has: (pair, dataset, questionIndex) => keys.has(key(pair, dataset, questionIndex)),
+      errored: finished.errored.size,
+      hasError: (pair, dataset, questionIndex) => finished.errored.has(key(pair, dataset, questionIndex)),
+    };
   }
 
-  /** Writes finished questions as one part, stamped with this process's code, machine and shard. */
-  writePart(name: string, rows: {questions: QuestionRow[]; tokens: TokenRow[]}, provenance: PartProvenance): void {
+  /**
+   * Writes finished questions as one part, stamped with this process's code, machine and shard.
+   * With `replaces` (a rerun of errored questions) its rows replace the questions' earlier rows.
+   */
+  writePart(name: string, rows: {questions: QuestionRow[]; tokens: TokenRow[]}, provenance: PartProvenance, options: {replaces?: boolean} = {}): void {
     this.stamp ??= {code: codeVersion(), machine: machineInfo()}; // once per process: codeVersion runs git
-    const part = {...this.stamp, shard: this.shard, models: provenance.models, calibration: provenance.calibration};
+    const part = {...this.stamp, shard: this.shard, models: provenance.models, calibration: provenance.calibration, ...(options.replaces ? {replaces: true} : {})};
     writePart(this.dir, name, {...rows, metadata: new Map([["tlr.part", JSON.stringify(part)]])});
   }
 

@@ -1,12 +1,29 @@
-import {closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from "node:fs";
+import {closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync} from "node:fs";
 import {RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table} from "apache-arrow";
 import {TlrError, errorMessage} from "../util/errors.ts";
+import {fileError, removeQuietly, tmpName, writeFileAtomic} from "../util/fileError.ts";
+import {CompressedFileWriter} from "./arrowCompression.ts";
 
-/** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file. */
-export function writeArrowFile(path: string, table: Table): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, tableToIPC(table, "file"));
-  renameSync(tmp, path);
+/**
+ * How a file's record batches are stored: "zstd" compresses each buffer (the results files;
+ * `loadZstd()` must have finished), "none" leaves them as they are. Readers need not be told:
+ * the codec is in each batch's header, and reading any of them is built in.
+ */
+export interface ArrowWriteOptions {
+  compression?: "zstd" | "none";
+}
+
+/** Results files and parts are ZSTD-compressed (README, "Results files"). */
+export const COMPRESSED: ArrowWriteOptions = {compression: "zstd"};
+
+const writerFor = (options: ArrowWriteOptions): RecordBatchFileWriter => (options.compression === "zstd" ? new CompressedFileWriter() : new RecordBatchFileWriter());
+
+/** Writes an Arrow IPC file atomically (temporary file + rename): a crash never leaves half a file, a full disk no temporary one. */
+export function writeArrowFile(path: string, table: Table, options: ArrowWriteOptions = {}): void {
+  if (options.compression !== "zstd") return writeFileAtomic(path, tableToIPC(table, "file"));
+  const writer = writerFor(options);
+  writer.writeAll(table);
+  writeFileAtomic(path, writer.toUint8Array(true));
 }
 
 /**
@@ -15,34 +32,53 @@ export function writeArrowFile(path: string, table: Table): void {
  * (`tableToIPC` would hold the whole encoded file, and a copy while joining it). Same bytes
  * format as `writeArrowFile`: one record batch per input batch.
  */
-export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  const writer = new RecordBatchFileWriter();
-  writer.reset(undefined, schema);
-  // The writer queues its output until read: this loop writes each chunk as it is produced.
-  const drained = (async () => {
-    for await (const chunk of writer) {
-      for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
-    }
-  })();
+export async function writeArrowFileStreaming(path: string, schema: Schema, batches: Iterable<RecordBatch>, options: ArrowWriteOptions = {}): Promise<void> {
+  const tmp = tmpName(path);
+  let fd: number | undefined;
   try {
-    for (const batch of batches) {
-      writer.write(batch);
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
+    fd = openSync(tmp, "w");
+    const out = fd;
+    const writer = writerFor(options);
+    writer.reset(undefined, schema);
+    // The writer queues its output until read: this loop writes each chunk as it is produced.
+    let failure: unknown; // the first thing that went wrong: the disk (ENOSPC) or the batches' source
+    const drained = (async () => {
+      for await (const chunk of writer) {
+        for (let off = 0; off < chunk.byteLength; ) off += writeSync(out, chunk, off);
+      }
+    })().catch((error: unknown) => {
+      failure ??= error; // handled at once (no unhandled rejection), thrown below
+    });
+    try {
+      for (const batch of batches) {
+        if (failure) break; // a full disk: stop encoding
+        writer.write(batch);
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let the loop above drain it
+      }
+      if (!failure) {
+        writer.finish();
+        writer.close();
+      }
+    } catch (error) {
+      failure ??= error;
     }
-    writer.finish();
-    writer.close();
+    if (failure) {
+      try {
+        writer.abort(failure);
+      } catch {
+        // its queue was closed by the failed drain: nothing left to abort
+      }
+    }
     await drained;
-  } catch (error) {
-    writer.abort(error);
-    await drained.catch(() => undefined); // stopped before the file is closed
+    if (failure) throw failure;
     closeSync(fd);
-    rmSync(tmp, {force: true});
-    throw error;
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    removeQuietly(tmp);
+    throw fileError("write", path, error);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
 }
 
 /** Reads an Arrow IPC file; a missing, truncated or foreign file is a one-line TlrError naming it. */

@@ -1,7 +1,12 @@
-import {Bool, Field, Float32, Float64, Int32, Int64, List, Schema, Table, Utf8, makeTable, vectorFromArray, type DataType} from "apache-arrow";
+import {Bool, Dictionary, Field, Float32, Float64, Int32, Int64, List, Schema, Table, Utf8, makeTable, vectorFromArray, type DataType} from "apache-arrow";
 
-/** Column types used by the results files ("?" = nullable). */
-export type ColumnType = "utf8" | "utf8?" | "f64" | "f64?" | "i32" | "i32?" | "i64" | "bool" | "list<i32>" | "list<f32>";
+/**
+ * Column types used by the results files ("?" = nullable). "dict" is a dictionary-encoded string
+ * (int32 indices into the column's distinct values): the names that repeat on every row (dataset,
+ * pair, router, token piece…) are stored once per file; pyarrow and polars read it as a
+ * dictionary / Categorical column of strings.
+ */
+export type ColumnType = "utf8" | "utf8?" | "dict" | "dict?" | "f64" | "f64?" | "i32" | "i32?" | "i64" | "bool" | "bool?" | "list<i32>" | "list<f32>";
 
 /** One column: its Arrow name (snake_case), type, meaning, and how to read it off a row. */
 export interface Column<R> {
@@ -17,9 +22,9 @@ export interface Column<R> {
 }
 
 /** The JavaScript value a column type holds (i64 as a number: counts of bytes stay far below 2^53). */
-export type ColumnValue<T extends ColumnType> = T extends "utf8"
+export type ColumnValue<T extends ColumnType> = T extends "utf8" | "dict"
   ? string
-  : T extends "utf8?"
+  : T extends "utf8?" | "dict?"
     ? string | null
     : T extends "f64" | "i32" | "i64"
       ? number
@@ -27,7 +32,9 @@ export type ColumnValue<T extends ColumnType> = T extends "utf8"
         ? number | null
         : T extends "bool"
           ? boolean
-          : number[];
+          : T extends "bool?"
+            ? boolean | null
+            : number[];
 
 /**
  * The row type a column table describes: one field per column, named by its `key`, typed by its
@@ -40,6 +47,7 @@ export type RowOf<C extends readonly {readonly key: string; readonly type: Colum
 function arrowType(t: ColumnType): DataType {
   switch (t.replace("?", "")) {
     case "utf8": return new Utf8();
+    case "dict": return new Dictionary(new Utf8(), new Int32());
     case "f64": return new Float64();
     case "i32": return new Int32();
     case "i64": return new Int64();

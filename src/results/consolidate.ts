@@ -4,7 +4,7 @@ import {readResults, writeResults} from "./resultsFolder.ts";
 import {RESULT_FILES, RESULTS_SCHEMA_VERSION, type SummaryRow} from "./schema.ts";
 import {summarize} from "./summarize.ts";
 import {readFinished, removeParts} from "./readFinished.ts";
-import {partNames} from "./parts.ts";
+import {partNames, removeEmptyPartsDir} from "./parts.ts";
 import {readSweepState} from "./sweepState.ts";
 
 /**
@@ -17,7 +17,10 @@ import {readSweepState} from "./sweepState.ts";
  */
 export async function consolidate(dir: string): Promise<SummaryRow[]> {
   const state = readSweepState(dir);
-  if (partNames(dir).length === 0 && Object.values(RESULT_FILES).every((f) => existsSync(join(dir, f)))) return readResults(dir).summary;
+  if (partNames(dir).length === 0 && Object.values(RESULT_FILES).every((f) => existsSync(join(dir, f)))) {
+    removeEmptyPartsDir(dir);
+    return readResults(dir).summary;
+  }
   const {questions, tokenRuns, provenance, partFiles} = readFinished(dir, {tokens: true});
   const pairOrder = new Map(state.pairs.map((p, i) => [p, i]));
   const datasetOrder = new Map(state.datasets.map((d, i) => [d.name, i]));
@@ -45,6 +48,7 @@ export async function consolidate(dir: string): Promise<SummaryRow[]> {
   });
   // The results files now hold every part's rows (each written atomically): the parts can go.
   removeParts(partFiles);
+  removeEmptyPartsDir(dir);
   return summary;
 }
 

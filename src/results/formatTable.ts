@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type {RouterRole} from "../routing/routerKinds.ts";
-import type {SummaryRow} from "./schema.ts";
+import type {QuestionRow, SummaryRow} from "./schema.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 3 : 2);
@@ -67,12 +67,20 @@ export function summaryTables(rows: readonly SummaryRow[], options: SummaryTable
   }));
 }
 
-/** The summary tables for a terminal (cli-table3). */
+/**
+ * A terminal table (cli-table3), one line per row: compact (no rule between rows, which would
+ * double a long sweep's height); colours only with `color`.
+ */
+export function terminalTable(head: string[], align: ("left" | "right")[], options: {color?: boolean} = {}): Table.Table {
+  const style = options.color ? {compact: true} : {head: [], border: [], compact: true};
+  return new Table({head, style, colAligns: align});
+}
+
+/** The summary tables for a terminal. */
 export function formatSummary(rows: readonly SummaryRow[], options: {color?: boolean} & SummaryTableOptions = {}): string {
-  const style = options.color ? {} : {head: [], border: []};
   return summaryTables(rows, options)
     .map((t) => {
-      const table = new Table({head: t.head, style, colAligns: t.align});
+      const table = terminalTable(t.head, t.align, options);
       for (const row of t.body) table.push(row);
       return `${t.title}\n${table.toString()}`;
     })
@@ -87,4 +95,26 @@ export function isBaseline(role: RouterRole): boolean {
 function fmtTau(t: number): string {
   if (!Number.isFinite(t)) return t > 0 ? "∞" : "−∞";
   return Number(t.toPrecision(6)).toString();
+}
+
+/**
+ * The errors behind a table's "(n errors)", one line each: every distinct message with the runs
+ * and questions it ended, so a reader sees why without opening questions.arrow. Empty when none.
+ */
+export function formatErrors(questions: readonly QuestionRow[]): string {
+  const byMessage = new Map<string, {runs: Set<string>; questions: Set<number>}>();
+  for (const q of questions) {
+    if (q.error === null) continue;
+    const e = byMessage.get(q.error) ?? {runs: new Set(), questions: new Set()};
+    e.runs.add(`${q.router}${isBaseline(q.routerRole) ? "" : ` τ=${fmtTau(q.threshold)}`}`);
+    e.questions.add(q.questionIndex);
+    byMessage.set(q.error, e);
+  }
+  if (byMessage.size === 0) return "";
+  const list = (xs: Iterable<string | number>, n = 6) => {
+    const all = [...xs];
+    return all.length > n ? `${all.slice(0, n).join(", ")}, … (${all.length})` : all.join(", ");
+  };
+  const lines = [...byMessage].map(([message, e]) => `- ${message}\n  in ${list(e.runs, 4)} of question${e.questions.size === 1 ? "" : "s"} ${list(e.questions)}`);
+  return `errors (recorded, counted wrong; tlr sweep --retry-errors runs those questions again):\n${lines.join("\n")}`;
 }

@@ -1,6 +1,5 @@
-import Table from "cli-table3";
 import {TlrError} from "../util/errors.ts";
-import {isBaseline} from "./formatTable.ts";
+import {isBaseline, terminalTable} from "./formatTable.ts";
 import type {QuestionRow} from "./schema.ts";
 
 /** She et al. (2025), Table 1: seconds per 100-token generation, by threshold of their MLP router. */
@@ -92,8 +91,7 @@ export function paperTable1(questions: readonly QuestionRow[], router?: string, 
 
 /** Table 1's layout: a row per metric, a column per threshold, each cell "ours (paper)" where the paper has that threshold. */
 export function formatPaperTable1(table: PaperTable1, options: {color?: boolean} = {}): string {
-  const style = options.color ? {} : {head: [], border: []};
-  const t = new Table({head: ["threshold", ...table.columns.map((c) => c.threshold.toFixed(2))], style, colAligns: ["left", ...table.columns.map(() => "right" as const)]});
+  const t = terminalTable(["threshold", ...table.columns.map((c) => c.threshold.toFixed(2))], ["left", ...table.columns.map(() => "right" as const)], options);
   const paperAt = (metric: Table1Metric, threshold: number) => {
     const i = PAPER_TABLE1.thresholds.findIndex((x) => Math.abs(x - threshold) < 1e-9);
     return i < 0 ? undefined : PAPER_TABLE1.rows[metric][i];

@@ -1,8 +1,8 @@
-import {existsSync, mkdirSync, readdirSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, rmdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import type {Table} from "apache-arrow";
 import {buildTable, readTable} from "./columns.ts";
-import {readArrowFile, writeArrowFile} from "./arrowFile.ts";
+import {COMPRESSED, readArrowFile, writeArrowFile} from "./arrowFile.ts";
 import {readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type TokenRow} from "./schema.ts";
 
@@ -21,11 +21,27 @@ export interface Part {
   metadata: Map<string, string>;
 }
 
+/** Writes a part, compressed as the results files are (`loadZstd()` must have finished). */
 export function writePart(dir: string, name: string, part: Part): void {
   const parts = join(dir, PARTS_DIR);
   mkdirSync(parts, {recursive: true});
-  writeArrowFile(join(parts, `${name}.tokens.arrow`), buildTable(TOKEN_COLUMNS, part.tokens, part.metadata));
-  writeArrowFile(join(parts, `${name}.questions.arrow`), buildTable(QUESTION_COLUMNS, part.questions, part.metadata));
+  const tokens = join(parts, `${name}.tokens.arrow`);
+  writeArrowFile(tokens, buildTable(TOKEN_COLUMNS, part.tokens, part.metadata), COMPRESSED);
+  try {
+    writeArrowFile(join(parts, `${name}.questions.arrow`), buildTable(QUESTION_COLUMNS, part.questions, part.metadata), COMPRESSED);
+  } catch (error) {
+    rmSync(tokens, {force: true}); // a part is both files or neither
+    throw error;
+  }
+}
+
+/** Removes `DIR/parts/` once it holds nothing: a finished folder is sweep.json and the three results files. */
+export function removeEmptyPartsDir(dir: string): void {
+  try {
+    rmdirSync(join(dir, PARTS_DIR));
+  } catch {
+    // absent, or still holding parts
+  }
 }
 
 /** Names of the complete parts in `dir` (sorted). */

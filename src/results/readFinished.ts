@@ -26,6 +26,8 @@ export interface TokenRun {
 
 export interface Finished {
   questions: QuestionRow[];
+  /** Questions with at least one run recorded with an error (by `questionKey`). */
+  errored: Set<string>;
   tokenRuns: TokenRun[];
   provenance: Provenance[];
   /** Part files read (folded into the results files, then deleted by `consolidate`). */
@@ -39,16 +41,28 @@ export const questionKey = (r: {pair: string; dataset: string; questionIndex: nu
 /**
  * Every finished question of a sweep folder: the results files (all questions of the last
  * consolidation) and then the parts written since, each question taken from the first source
- * that has it. Token rows are read as Arrow tables only when `tokens` is set.
+ * that has it; except a part written by `tlr sweep --retry-errors`, whose questions replace the
+ * rows (and token rows) found before it. Token rows are read as Arrow tables only when `tokens`
+ * is set.
  */
 export function readFinished(dir: string, options: {tokens: boolean}): Finished {
-  const out: Finished = {questions: [], tokenRuns: [], provenance: [], partFiles: [], duplicates: 0};
+  const out: Finished = {questions: [], errored: new Set(), tokenRuns: [], provenance: [], partFiles: [], duplicates: 0};
   const taken = new Set<string>();
-  const add = (questions: QuestionRow[], tokens: () => Table, provenance: Provenance) => {
+  const add = (questions: QuestionRow[], tokens: () => Table, provenance: Provenance, replaces = false) => {
+    if (replaces) {
+      const again = new Set(questions.map(questionKey).filter((k) => taken.has(k)));
+      out.questions = out.questions.filter((q) => !again.has(questionKey(q)));
+      out.tokenRuns = out.tokenRuns.filter((r) => !again.has(questionKey(r)));
+      for (const k of again) {
+        taken.delete(k);
+        out.errored.delete(k);
+      }
+    }
     const fresh = new Set<string>();
     for (const q of questions) {
       const k = questionKey(q);
       if (taken.has(k) && !fresh.has(k)) continue;
+      if (q.error !== null) out.errored.add(k);
       if (!fresh.has(k)) fresh.add(k);
       out.questions.push(q);
     }
@@ -71,7 +85,7 @@ export function readFinished(dir: string, options: {tokens: boolean}): Finished 
   }
   for (const name of partNames(dir)) {
     const part = readPart(dir, name, false);
-    add(part.questions, () => readPartTokens(dir, name), partProvenance(part.metadata));
+    add(part.questions, () => readPartTokens(dir, name), partProvenance(part.metadata), partReplaces(part.metadata));
     out.partFiles.push(join(dir, PARTS_DIR, `${name}.questions.arrow`), join(dir, PARTS_DIR, `${name}.tokens.arrow`));
   }
   return out;
@@ -86,6 +100,12 @@ function partProvenance(meta: Map<string, string>): Provenance {
   }
   const m = parseMetadata(meta, "a merged results file");
   return {code: m.code, machines: m.machines, shards: m.shards, models: m.models as Record<string, unknown>, calibration: m.calibration as Record<string, unknown>};
+}
+
+/** Whether a part was written by a rerun of errored questions (`tlr sweep --retry-errors`): its rows replace earlier ones. */
+function partReplaces(meta: Map<string, string>): boolean {
+  const part = meta.get("tlr.part");
+  return part !== undefined && (JSON.parse(part) as {replaces?: boolean}).replaces === true;
 }
 
 /** Splits a token table into per-question slices (zero-copy): a question's rows are written together. */

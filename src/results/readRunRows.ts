@@ -6,7 +6,8 @@ import {BEFORE_POLICIES_QUESTION, BEFORE_POLICIES_SUMMARY, BEFORE_POLICIES_TOKEN
 /**
  * The results schema versions this tlr reads: "1" lacks `router_role`, which is derived from
  * `router_kind`; "1" and "2" lack the policy columns (schema 3): their runs were the token
- * policy's, with nothing verified, discarded or fallen back.
+ * policy's, with nothing verified, discarded or fallen back. "1" and "2" store their strings plain
+ * and uncompressed, "3" dictionary-encoded and ZSTD-compressed (Arrow readers decode both alike).
  */
 export const READABLE_SCHEMA_VERSIONS: readonly string[] = ["1", "2", "3"];
 

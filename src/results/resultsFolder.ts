@@ -1,9 +1,11 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
-import {RecordBatch, Schema, Table} from "apache-arrow";
+import {Table} from "apache-arrow";
 import {TlrError} from "../util/errors.ts";
-import {checkArrowFile, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
-import {buildTable, readTable} from "./columns.ts";
+import {loadZstd} from "./arrowCompression.ts";
+import {checkArrowFile, COMPRESSED, readArrowFile, writeArrowFile, writeArrowFileStreaming} from "./arrowFile.ts";
+import {buildTable, readTable, schemaOf} from "./columns.ts";
+import {unifyDictionaries} from "./unifyDictionaries.ts";
 import {fillBeforePolicies, READABLE_SCHEMA_VERSIONS, readRunRows} from "./readRunRows.ts";
 import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
@@ -74,20 +76,21 @@ export interface Results {
  * the encoded file in memory).
  */
 export async function writeResults(dir: string, rows: {summary: SummaryRow[]; questions: QuestionRow[]; tokens: TokenRow[] | Table[]}, meta: ResultsMetadata): Promise<void> {
+  await loadZstd();
   const map = metadataMap(meta);
   const tokensFile = join(dir, RESULT_FILES.tokens);
   if (rows.tokens.length > 0 && rows.tokens[0] instanceof Table) {
-    const tables = rows.tokens as Table[];
-    const schema = new Schema(tables[0]!.schema.fields, map);
-    await writeArrowFileStreaming(tokensFile, schema, (function* () {
-      for (const t of tables) for (const b of t.batches) yield new RecordBatch(schema, b.data);
-    })());
+    // One record batch (or more) per question, as the parts' slices come: each batch holds all the
+    // runs of one question, whose shared prefixes zstd then stores about once. Slices of files
+    // written before schema 3 (plain strings) are encoded against the same dictionaries.
+    const {schema, batches} = unifyDictionaries(rows.tokens as Table[], schemaOf(TOKEN_COLUMNS, map));
+    await writeArrowFileStreaming(tokensFile, schema, batches(), COMPRESSED);
   } else {
-    writeArrowFile(tokensFile, buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map));
+    writeArrowFile(tokensFile, buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map), COMPRESSED);
   }
   // Summary last: a folder with a summary has all three files.
-  writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map));
-  writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map));
+  writeArrowFile(join(dir, RESULT_FILES.questions), buildTable(QUESTION_COLUMNS, rows.questions, map), COMPRESSED);
+  writeArrowFile(join(dir, RESULT_FILES.summary), buildTable(SUMMARY_COLUMNS, rows.summary, map), COMPRESSED);
 }
 
 /**

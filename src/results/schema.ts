@@ -8,35 +8,41 @@ import type {ColumnType, RowOf} from "./columns.ts";
  */
 
 /**
- * Bumped when a column changes meaning or type; readers refuse versions they do not know (2 added
- * `router_role`; 3 added decoding policies: `policy`, `verified`, `fallbacks`, … and upload counts
- * verified drafts; 1 and 2 are still read, see readRunRows).
+ * Bumped when a column changes meaning or type; readers refuse versions they do not know. 2 added
+ * `router_role`; 3 added decoding policies (`policy`, `verified`, `fallbacks`, …; upload counts
+ * verified drafts), stores the repeated strings dictionary-encoded and compresses every record
+ * batch with ZSTD (README, "Results files"). 1 and 2 are still read (see readRunRows).
  */
 export const RESULTS_SCHEMA_VERSION = "3";
 
 type Columns = readonly {readonly name: string; readonly key: string; readonly type: ColumnType; readonly doc: string; readonly optional?: boolean}[];
 
-/** Which run a row belongs to: dataset × pair × router × threshold (the first columns of summary and question rows). */
-const RUN_KEY_COLUMNS = [
-  {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
-  {name: "split", key: "split", type: "utf8", doc: "dataset split"},
-  {name: "task", key: "task", type: "utf8", doc: "task (dataset:prompt format)"},
-  {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
-  {name: "router", key: "router", type: "utf8", doc: "router with its arguments; baselines `small-only`, `large-only`"},
-  {name: "router_kind", key: "routerKind", type: "utf8", doc: "registered router kind"},
-  {name: "router_role", key: "routerRole", type: "utf8", doc: "`baseline-small`, `baseline-large`, `oracle` or `router` (what tables and plots go by)"},
-  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy: `token`, `span:4`, `stitch(σ=0.8,cap=32)`, `speculative:2`, `token+optimistic`, … (README, Policies; `token` in files before schema 3)", optional: true},
-  {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
-  {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
-] as const satisfies Columns;
+/**
+ * Which run a row belongs to: dataset × pair × router × threshold (the first columns of summary and
+ * question rows). Its strings are dictionary-encoded in the per-question file, where they repeat on
+ * every row, and plain in the small summary.
+ */
+const runKeyColumns = <T extends "utf8" | "dict">(text: T) =>
+  [
+    {name: "dataset", key: "dataset", type: text, doc: "dataset name"},
+    {name: "split", key: "split", type: text, doc: "dataset split"},
+    {name: "task", key: "task", type: text, doc: "task (dataset:prompt format)"},
+    {name: "pair", key: "pair", type: text, doc: "model pair name"},
+    {name: "router", key: "router", type: text, doc: "router with its arguments; baselines `small-only`, `large-only`"},
+    {name: "router_kind", key: "routerKind", type: text, doc: "registered router kind"},
+    {name: "router_role", key: "routerRole", type: text, doc: "`baseline-small`, `baseline-large`, `oracle` or `router` (what tables and plots go by)"},
+    {name: "policy", key: "policy", type: text, doc: "decoding policy: `token`, `span:4`, `stitch(σ=0.8,cap=32)`, `speculative:2`, `token+optimistic`, … (README, Policies; `token` in files before schema 3)", optional: true},
+    {name: "threshold", key: "threshold", type: "f64", doc: "τ: a token is routed when score < τ"},
+    {name: "target", key: "target", type: "f64?", doc: "target upload fraction a calibrated τ was chosen for"},
+  ] as const satisfies Columns;
 
 /** `routerRole` is stored as utf8 and read back as one of the registry's roles. */
 type WithRole<R extends {routerRole: string}> = Omit<R, "routerRole"> & {routerRole: RouterRole};
 
-export type RunKey = WithRole<RowOf<typeof RUN_KEY_COLUMNS>>;
+export type RunKey = WithRole<RowOf<ReturnType<typeof runKeyColumns<"utf8">>>>;
 
 export const QUESTION_COLUMNS = [
-  ...RUN_KEY_COLUMNS,
+  ...runKeyColumns("dict"),
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "question_id", key: "questionId", type: "utf8", doc: "the dataset's id"},
   {name: "prompt", key: "prompt", type: "utf8?", doc: "the prompt text as the task formatted it (null in files written before tlr recorded it)", optional: true},
@@ -44,7 +50,7 @@ export const QUESTION_COLUMNS = [
   {name: "generated_ids", key: "generatedIds", type: "list<i32>", doc: "generated token ids (the truth)"},
   {name: "output", key: "output", type: "utf8", doc: "generated text"},
   {name: "extracted", key: "extracted", type: "utf8?", doc: "extracted answer (label or number)"},
-  {name: "extraction_rule", key: "extractionRule", type: "utf8", doc: "extraction rule that matched, or `none`"},
+  {name: "extraction_rule", key: "extractionRule", type: "dict", doc: "extraction rule that matched, or `none`"},
   {name: "gold", key: "gold", type: "utf8?", doc: "gold answer"},
   {name: "correct", key: "correct", type: "bool", doc: "extracted == gold"},
   {name: "generated", key: "generated", type: "i32", doc: "tokens generated (EOS included)"},
@@ -73,7 +79,7 @@ export const QUESTION_COLUMNS = [
   {name: "profile_total_ms", key: "profileTotalMs", type: "f64?", doc: "overall latency on the device profile", optional: true},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "tokens the small model evaluated"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "tokens the large model evaluated"},
-  {name: "stop_reason", key: "stopReason", type: "utf8", doc: "`eos`, `stop-token`, `stop-string`, `max-tokens`, or `error`"},
+  {name: "stop_reason", key: "stopReason", type: "dict", doc: "`eos` (any end-of-generation token of the small model), `stop-token`, `stop-string`, `max-tokens`, or `error`"},
   {name: "error", key: "error", type: "utf8?", doc: "why the question has no result, else null"},
 ] as const satisfies Columns;
 
@@ -81,16 +87,16 @@ export const QUESTION_COLUMNS = [
 export type QuestionRow = WithRole<RowOf<typeof QUESTION_COLUMNS>>;
 
 export const TOKEN_COLUMNS = [
-  {name: "dataset", key: "dataset", type: "utf8", doc: "dataset name"},
-  {name: "pair", key: "pair", type: "utf8", doc: "model pair name"},
-  {name: "router", key: "router", type: "utf8", doc: "router name"},
-  {name: "policy", key: "policy", type: "utf8", doc: "decoding policy", optional: true},
+  {name: "dataset", key: "dataset", type: "dict", doc: "dataset name"},
+  {name: "pair", key: "pair", type: "dict", doc: "model pair name"},
+  {name: "router", key: "router", type: "dict", doc: "router name"},
+  {name: "policy", key: "policy", type: "dict", doc: "decoding policy", optional: true},
   {name: "threshold", key: "threshold", type: "f64", doc: "τ"},
   {name: "question_index", key: "questionIndex", type: "i32", doc: "position in the swept subset"},
   {name: "step", key: "step", type: "i32", doc: "0-based index of the generated token"},
   {name: "token_id", key: "tokenId", type: "i32", doc: "the token"},
-  {name: "piece", key: "piece", type: "utf8", doc: "its text"},
-  {name: "source", key: "source", type: "utf8", doc: "`small` or `large`"},
+  {name: "piece", key: "piece", type: "dict", doc: "its text"},
+  {name: "source", key: "source", type: "dict", doc: "`small` or `large`"},
   {name: "score", key: "score", type: "f64", doc: "router score (±Infinity for the baselines; NaN where no router scored: a turn's later tokens, speculative decoding)"},
   {name: "small_token", key: "smallToken", type: "i32?", doc: "the small model's greedy token (null where it made no prediction: a turn's later tokens)"},
   {name: "small_max_prob", key: "smallMaxProb", type: "f64?", doc: "its top-1 probability"},
@@ -100,6 +106,8 @@ export const TOKEN_COLUMNS = [
   {name: "small_top_logprobs", key: "smallTopLogprobs", type: "list<f32>", doc: "their log-probabilities"},
   {name: "large_token", key: "largeToken", type: "i32?", doc: "the large model's greedy token where it was asked"},
   {name: "large_max_prob", key: "largeMaxProb", type: "f64?", doc: "its top-1 probability"},
+  {name: "small_padded", key: "smallPadded", type: "bool?", doc: "the small model ranked a padding id first (one the large model lacks); `small_token` is its best shared id (null in files written before tlr recorded it)", optional: true},
+  {name: "large_padded", key: "largePadded", type: "bool?", doc: "the same for the large model where it was asked, else null (Qwen2.5-32B's 152,064 rows against 0.5B's 151,936)", optional: true},
   {name: "small_evaluated", key: "smallEvaluated", type: "i32", doc: "small model's catch-up size"},
   {name: "large_evaluated", key: "largeEvaluated", type: "i32", doc: "large model's catch-up size (0 when not asked)"},
   {name: "small_ms", key: "smallMs", type: "f64", doc: "small-model step time"},
@@ -119,7 +127,7 @@ export const TOKEN_COLUMNS = [
 export type TokenRow = RowOf<typeof TOKEN_COLUMNS>;
 
 export const SUMMARY_COLUMNS = [
-  ...RUN_KEY_COLUMNS,
+  ...runKeyColumns("utf8"),
   {name: "questions", key: "questions", type: "i32", doc: "questions run"},
   {name: "errors", key: "errors", type: "i32", doc: "questions recorded with an error (counted wrong)"},
   {name: "fallback_questions", key: "fallbackQuestions", type: "i32", doc: "questions where the large model was unreachable and the small model went on alone", optional: true},
@@ -158,7 +166,7 @@ export const BEFORE_POLICIES_TOKEN = {policy: "token", call: null, verified: fal
 export const BEFORE_POLICIES_SUMMARY = {policy: "token", fallbackQuestions: 0, profile: null, profileTtftMs: null, profileTbtMs: null, profileSmallMs: null, profileCommLargeMs: null, profileTotalMs: null} as const satisfies Partial<SummaryRow>;
 
 /** The columns schema 3 added to the three files. */
-export const POLICY_COLUMN_NAMES: ReadonlySet<string> = new Set([...QUESTION_COLUMNS, ...TOKEN_COLUMNS, ...SUMMARY_COLUMNS].filter((c) => "optional" in c && c.optional && c.name !== "prompt").map((c) => c.name));
+export const POLICY_COLUMN_NAMES: ReadonlySet<string> = new Set([...QUESTION_COLUMNS, ...TOKEN_COLUMNS, ...SUMMARY_COLUMNS].filter((c) => "optional" in c && c.optional && !["prompt", "small_padded", "large_padded"].includes(c.name)).map((c) => c.name));
 
 /** The three files of a results folder. */
 export const RESULT_FILES = {summary: "summary.arrow", questions: "questions.arrow", tokens: "tokens.arrow"} as const;

@@ -23,16 +23,36 @@ export interface RouterKindInfo {
   needsDistribution: boolean;
   /** Needs the large model's prediction at every step. */
   peeksLarge: boolean;
+  /** Where its scores lie, for kinds a threshold chooses for (see `degenerateThreshold`). */
+  scores?: ScoreRange;
 }
+
+/**
+ * Where a kind's scores lie. A token is routed when score < τ, so a τ at or below the lowest score
+ * never routes (the small model alone) and one above the highest always routes (the large model
+ * alone): a baseline in disguise, under a router's name.
+ */
+export interface ScoreRange {
+  /** Lowest possible score (none: no bound known without the vocabulary, e.g. minus the entropy). */
+  min?: number;
+  max: number;
+  /** The highest score is never reached (random's u < 1), so τ = max already always routes. */
+  maxOpen?: boolean;
+  /** The scores, and the thresholds that decide something, as README's Routers table gives them. */
+  text: string;
+  useful: string;
+}
+
+const PROBABILITY: ScoreRange = {min: 0, max: 1, text: "[0, 1]", useful: "(0, 1]"};
 
 const kind = (info: Partial<RouterKindInfo> & Pick<RouterKindInfo, "role">): RouterKindInfo => ({seeded: false, learned: false, needsDistribution: false, peeksLarge: false, ...info});
 
 /** The built-in kinds, in the order help text lists them. */
 export const BUILTIN_ROUTER_KINDS = {
-  "max-prob": kind({role: "router"}),
-  margin: kind({role: "router", needsDistribution: true}),
-  "neg-entropy": kind({role: "router", needsDistribution: true}),
-  random: kind({role: "router", seeded: true}),
+  "max-prob": kind({role: "router", scores: PROBABILITY}),
+  margin: kind({role: "router", needsDistribution: true, scores: PROBABILITY}),
+  "neg-entropy": kind({role: "router", needsDistribution: true, scores: {max: 0, text: "≤ 0", useful: "≤ 0"}}),
+  random: kind({role: "router", seeded: true, scores: {min: 0, max: 1, maxOpen: true, text: "[0, 1)", useful: "(0, 1)"}}),
   "always-small": kind({role: "baseline-small", fixedThreshold: 0}),
   "always-large": kind({role: "baseline-large", fixedThreshold: 0}),
   oracle: kind({role: "oracle", fixedThreshold: 0.5, peeksLarge: true}),
@@ -40,7 +60,7 @@ export const BUILTIN_ROUTER_KINDS = {
 
 const REGISTRY: ReadonlyMap<string, RouterKindInfo> = new Map([
   ...Object.entries(BUILTIN_ROUTER_KINDS),
-  ...LEARNED_ROUTER_KINDS.map((k) => [k, kind({role: "router", learned: true})] as const),
+  ...LEARNED_ROUTER_KINDS.map((k) => [k, kind({role: "router", learned: true, scores: PROBABILITY})] as const),
 ]);
 
 /** Every kind `loadRouter` takes: the built-ins, then the learned ones (which take a file). */
@@ -57,6 +77,26 @@ export function roleOfKind(kind: string): RouterRole {
 
 export function fixedThreshold(kind: string): number | undefined {
   return REGISTRY.get(kind)?.fixedThreshold;
+}
+
+/** A τ that decides nothing for its router kind: which baseline it is in disguise, and what to use instead. */
+export interface DegenerateThreshold {
+  /** Every token stays small, or every token goes to the large model. */
+  always: "small" | "large";
+  /** One line: "τ = 2 routes every token for max-prob (its scores lie in [0, 1])". */
+  message: string;
+  /** The thresholds that decide something, e.g. "(0, 1]". */
+  useful: string;
+}
+
+/** Whether τ lies outside where router `kind`'s scores decide anything (undefined for kinds without a score range: the oracle, the baselines). */
+export function degenerateThreshold(kind: string, tau: number): DegenerateThreshold | undefined {
+  const r = REGISTRY.get(kind)?.scores;
+  if (!r) return undefined;
+  const scores = `its scores lie in ${r.text}`;
+  if (r.min !== undefined && tau <= r.min) return {always: "small", message: `τ = ${tau} never routes for ${kind} (${scores})`, useful: r.useful};
+  if (r.maxOpen ? tau >= r.max : tau > r.max) return {always: "large", message: `τ = ${tau} routes every token for ${kind} (${scores})`, useful: r.useful};
+  return undefined;
 }
 
 /** A router as configs and flags name it: its kind plus any arguments (a seed, a router file). */

@@ -139,11 +139,12 @@ export class SessionPool {
    * Runs `transcript` through a reserved session's model in the evaluation queue: the catch-up
    * in one batch, or, with `batches`, in exactly those batches after the first `keep` tokens
    * (a tree sweep's schedule, or a lost session's replay), which reproduces the numbers: logits
-   * depend on how a prefix was batched (models/schedule.ts).
+   * depend on how a prefix was batched (models/schedule.ts). `top` asks for more top
+   * log-probabilities than the model keeps (LocalModel's `NextOptions.top`).
    */
-  evaluate(session: Session, transcript: readonly Token[], schedule?: Schedule): Promise<StepResult> {
+  evaluate(session: Session, transcript: readonly Token[], schedule?: Schedule, top?: number): Promise<StepResult> {
     return this.inQueue(session, async () => {
-      const r = await session.model.next(transcript, {cuts: cutsOf(session, schedule)});
+      const r = await session.model.next(transcript, {cuts: cutsOf(session, schedule), top});
       session.tokens = [...transcript, r.prediction.token];
       return stepOf(r);
     });

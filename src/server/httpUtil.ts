@@ -1,6 +1,7 @@
 import {timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
 import type {z} from "zod";
+import {describeZodIssue} from "../util/zodIssue.ts";
 
 /** An error the server answers with `{error: {code, message}}` and this status; the server stays up. */
 export class HttpError extends Error {
@@ -71,9 +72,7 @@ export function parseJson(body: Buffer): unknown {
 export function validate<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join(".") : "body";
-  throw new HttpError(400, "bad-request", `${field}: ${issue.message}`);
+  throw new HttpError(400, "bad-request", describeZodIssue(r.error.issues[0]!, "body"));
 }
 
 /** Constant-time check of `Authorization: Bearer <token>`. */

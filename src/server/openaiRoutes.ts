@@ -42,7 +42,8 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
   const maxTokens = r.max_tokens ?? DEFAULT_MAX_TOKENS;
   if (maxTokens > ctx.maxNewTokens) throw new HttpError(400, "bad-request", `max_tokens: at most ${ctx.maxNewTokens} (tlr serve --max-new-tokens)`);
   const k = r.logprobs ?? 0;
-  if (k > ctx.topK) throw new HttpError(400, "bad-request", `logprobs: at most ${ctx.topK} (tlr serve --top-k)`);
+  // More than --top-k is read by evaluating the step's batch again (clients of padded pairs ask for it).
+  if (k > ctx.info.vocabSize) throw new HttpError(400, "bad-request", `logprobs: at most the vocabulary size, ${ctx.info.vocabSize}`);
   const prompt: Token[] = typeof r.prompt === "string" ? encodePrompt(ctx.tokenizer, r.prompt) : r.prompt;
   checkIds(ctx, prompt, "prompt");
   if (prompt.length + maxTokens - 1 > ctx.info.contextSize) {
@@ -55,12 +56,12 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
   let ms = 0, evaluated = 0;
   try {
     while (steps.length < maxTokens) {
-      const s = await ctx.pool.evaluate(session, transcript);
+      const s = await ctx.pool.evaluate(session, transcript, undefined, k > ctx.topK ? k : undefined);
       ms += s.ms;
       evaluated += s.evaluated;
       steps.push(s.prediction);
       transcript.push(s.prediction.token);
-      if (s.prediction.token === ctx.info.eos) break;
+      if (ctx.info.eog.includes(s.prediction.token)) break; // llama.cpp's end-of-generation set, not EOS alone
     }
   } finally {
     ctx.pool.release(session);
@@ -86,7 +87,7 @@ export async function completions(ctx: ServerContext, body: unknown): Promise<Ro
       object: "text_completion",
       created: Math.floor(Date.now() / 1000),
       model: ctx.info.name,
-      choices: [{index: 0, text: ctx.tokenizer.detokenize(ids, prompt.slice(-8)), logprobs, finish_reason: ids.at(-1) === ctx.info.eos ? "stop" : "length"}],
+      choices: [{index: 0, text: ctx.tokenizer.detokenize(ids, prompt.slice(-8)), logprobs, finish_reason: ctx.info.eog.includes(ids.at(-1)!) ? "stop" : "length"}],
       usage: {prompt_tokens: prompt.length, completion_tokens: ids.length, total_tokens: prompt.length + ids.length},
     },
     headers: {[COMPUTE_HEADER]: `compute;dur=${ms.toFixed(3)}`, [EVALUATED_HEADER]: String(evaluated)},

@@ -45,7 +45,7 @@ async function answer(ctx: ServerContext, r: SessionNextRequest): Promise<RouteR
     const schedule = r.batches ? {keep: r.keep, batches: r.batches} : undefined;
     const headers = (ms: number, evaluated: number) => ({[COMPUTE_HEADER]: `compute;dur=${ms.toFixed(3)}`, [EVALUATED_HEADER]: String(evaluated)});
     if (call.mode === "next") {
-      const step = await ctx.pool.evaluate(session, transcript, schedule);
+      const step = await ctx.pool.evaluate(session, transcript, schedule, r.top);
       return {body: sessionReplyBody(step.prediction), headers: headers(step.ms, step.evaluated)};
     }
     if (call.mode === "verify") {

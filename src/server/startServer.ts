@@ -65,6 +65,9 @@ export async function startServer(options: ServeOptions): Promise<TlrServer> {
     if (!Number.isInteger(v) || v < 1) throw new TlrError(`tlr serve: ${name} must be a positive integer, got ${v}`);
   }
   if (!(o.idleSeconds > 0)) throw new TlrError(`tlr serve: idle seconds must be positive, got ${o.idleSeconds}`);
+  // Checked before the model loads; Node would throw a RangeError at listen.
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new TlrError(`tlr serve: port must be an integer from 0 to 65535 (0 picks a free one), got ${o.port}`);
+  if (o.host.trim() === "") throw new TlrError("tlr serve: the host is empty: give an address to bind (127.0.0.1 for this machine only)");
   const vocabulary = vocabularyReply(await readVocabulary(options.model, "model"));
   const weights = await LocalWeights.load(options.model, options.gpu ?? "auto", "model");
   const modelOptions = {threads: o.threads, contextSize: o.contextSize, batchSize: o.batchSize, topK: o.topK, entropy: o.entropy, role: "model"};
@@ -147,8 +150,14 @@ async function route(ctx: ServerContext, o: Resolved, path: string, req: Incomin
     if (reply) return reply;
     if (post) throw new HttpError(405, "method-not-allowed", `${path} takes POST`, {allow: "POST"});
   } else if (method === "POST" && post) {
+    const type = mediaType(req);
+    const binary = path === "/session/next" && type === SESSION_BINARY_TYPE;
+    if (!binary && type !== "application/json") {
+      const wanted = path === "/session/next" ? `application/json or ${SESSION_BINARY_TYPE}` : "application/json";
+      throw new HttpError(415, "unsupported-media-type", `${path} takes Content-Type: ${wanted}, not ${type || "none"}`);
+    }
     const body = await readBody(req, o.maxBodyBytes);
-    if (path === "/session/next" && req.headers["content-type"] === SESSION_BINARY_TYPE) {
+    if (binary) {
       try {
         return post(ctx, decodeSessionRequest(body));
       } catch (error) {
@@ -161,6 +170,11 @@ async function route(ctx: ServerContext, o: Resolved, path: string, req: Incomin
     throw new HttpError(405, "method-not-allowed", `${path} does not take ${method}`);
   }
   throw new HttpError(404, "not-found", `no endpoint ${method} ${path}: tlr serve answers GET /, /info, /vocabulary, /v1/models and POST /session/next, /session/close, /v1/completions`);
+}
+
+/** The request's media type without parameters (`application/json; charset=utf-8` → `application/json`), lower case. */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -1,7 +1,8 @@
-import {decode} from "../decoding/decode.ts";
+import {decode, type StopRules} from "../decoding/decode.ts";
 import type {Example} from "../data/types.ts";
-import {encodePrompt, type Tokenizer} from "../core/Tokenizer.ts";
-import {type TokenModel} from "../models/TokenModel.ts";
+import type {Token} from "../core/Prediction.ts";
+import type {Tokenizer} from "../core/Tokenizer.ts";
+import type {TokenModel} from "../models/TokenModel.ts";
 import {createRouter} from "../routing/routers.ts";
 import type {Router} from "../routing/Router.ts";
 import type {Task} from "../tasks/Task.ts";
@@ -40,19 +41,21 @@ export async function calibrate(options: {
   large: TokenModel;
   tokenizer: Tokenizer;
   maxTokens: number;
-  stop: readonly string[];
+  stop: StopRules;
+  /** The prompt text as ids, exactly as the sweep encodes it (plain, or in the chat template). */
+  encodePrompt: (text: string) => Token[];
 }): Promise<Calibrated[]> {
   const scores = options.routers.map(() => [] as number[]);
   for (const example of options.examples) {
     const run = await decode({
-      prompt: encodePrompt(options.tokenizer, options.task.prompt(example)),
+      prompt: options.encodePrompt(options.task.prompt(example)),
       small: options.small,
       large: options.large,
       tokenizer: options.tokenizer,
       router: createRouter("always-small"),
       threshold: 0,
       maxTokens: options.maxTokens,
-      stop: {strings: options.stop},
+      stop: options.stop,
       key: example.id,
     });
     for (const [i, {router}] of options.routers.entries()) {

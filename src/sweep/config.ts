@@ -3,8 +3,9 @@ import {dirname, isAbsolute, resolve} from "node:path";
 import {z} from "zod";
 import {parsePolicy, usesRouter, type PolicySpec} from "../decoding/policy.ts";
 import {DEVICE_PROFILES, type DeviceProfile} from "../decoding/timeline.ts";
-import {ALL_ROUTER_KINDS, validateRouterRef} from "../routing/routerKinds.ts";
+import {ALL_ROUTER_KINDS, degenerateThreshold, fixedThreshold, routerKindInfo, validateRouterRef} from "../routing/routerKinds.ts";
 import {TlrError} from "../util/errors.ts";
+import {describeZodIssue} from "../util/zodIssue.ts";
 import {REMOTE_PROTOCOLS} from "../wire/RemoteProtocol.ts";
 
 const Network = z
@@ -18,7 +19,7 @@ const Network = z
 const RemoteModelConfig = z
   .object({
     url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").describe("a server holding the large model (tlr serve, llama-server, vLLM, SGLang)"),
-    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, else openai"),
+    protocol: z.enum(["auto", ...REMOTE_PROTOCOLS]).optional().describe("default auto: session for tlr serve, llama for llama-server, sglang for SGLang, else openai (vLLM and others)"),
     apiKeyEnv: z.string().optional().describe("name of the environment variable holding the API key (default TLR_API_KEY); keys never go in configs"),
     timeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional().describe("retries of a failed request before the question is recorded with its error (default 4)"),
@@ -101,7 +102,13 @@ export const ExperimentSchema = z
     pairs: z.array(Pair).min(1),
     routers: z.array(Router).min(1).describe("small-only and large-only baselines are always added"),
     maxTokens: z.number().int().positive().default(100),
-    stop: z.array(z.string()).optional().describe("stop strings besides EOS"),
+    stop: z.array(z.string()).optional().describe("stop strings besides the end-of-generation tokens"),
+    stopTokens: z.array(z.number().int().nonnegative()).optional().describe("token ids that end a generation besides the small model's end-of-generation set (EOS, EOT, <|im_end|>, <|endoftext|>, …)"),
+    chat: z
+      .object({system: z.string().optional().describe("a system message (default: the template's own, e.g. Qwen2.5-Instruct's)")})
+      .strict()
+      .optional()
+      .describe("wrap each task prompt in the small model's chat template (both models must turn it into the same ids); absent: the plain prompt"),
     topK: z.number().int().positive().default(10).describe("top log-probabilities kept per token"),
     features: z
       .enum(["full", "max-prob"])
@@ -117,7 +124,19 @@ export const ExperimentSchema = z
     network: Network.default({rttMs: 170, upMbps: 20, downMbps: 100}),
     calibration: Calibration.default({limit: 50, seed: 0}),
     out: z.string().optional().describe("output folder (default results/<name>, relative to the working directory)"),
-    concurrency: z.number().int().positive().default(1).describe("questions decoded at once (each with its own contexts)"),
+    concurrency: z.number().int().positive().default(1).describe("questions decoded at once per worker (each with its own contexts or server sessions): pays with a remote large model"),
+    workers: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("worker processes, each with its own models (default: as many as the machine's physical cores hold at the models' thread counts; see README, Workers); results are identical for any number"),
+    lanes: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe("questions decoded at once per worker as sequences of one context, so one evaluation serves them all (big models, GPUs); not exact: lane-batched numbers differ slightly from a model alone (README, Lanes)"),
   })
   .strict()
   .describe("A tlr sweep: datasets × model pairs × routers × thresholds");
@@ -143,14 +162,16 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
     throw new TlrError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = ExperimentSchema.safeParse(raw);
-  if (!parsed.success) throw new TlrError(`${file}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw new TlrError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
   const config = parsed.data;
+  if (config.lanes > 1 && config.concurrency > 1) throw new TlrError(`${file}: lanes: give lanes or concurrency, not both (lanes ${config.lanes}, concurrency ${config.concurrency})`);
   config.routers.forEach((r, i) => {
     validateRouterRef(r, {thresholds: true, at: (f) => `${file}: routers[${i}]${f ? `.${f}` : ""}: `});
     r.policies?.forEach((name, j) => {
       const policy = policyAt(`${file}: routers[${i}].policies[${j}]`, name);
       if (!usesRouter(policy)) throw new TlrError(`${file}: routers[${i}].policies[${j}]: ${name} needs no router: list it in the sweep's "policies", where it runs as a policy of the large-only baseline`);
     });
+    checkSweepRouter(config.routers, i, `${file}: routers[${i}]`, config.policies);
   });
   config.policies.forEach((name, j) => policyAt(`${file}: policies[${j}]`, name));
   return config;
@@ -170,6 +191,38 @@ export function configProfile(config: Pick<ExperimentConfig, "profile">): Device
   return p === undefined ? undefined : typeof p === "string" ? DEVICE_PROFILES[p] : p;
 }
 
+/**
+ * What a sweep adds to the rules of a router ref (`validateRouterRef`): no run counted twice, and no
+ * baseline in disguise (every sweep already runs small-only and large-only).
+ */
+function checkSweepRouter(routers: readonly RouterConfig[], i: number, at: string, sweepPolicies: readonly string[]): void {
+  const r = routers[i]!;
+  const role = routerKindInfo(r.kind)!.role;
+  if (role === "baseline-small" || role === "baseline-large") {
+    throw new TlrError(`${at}.kind: every sweep runs ${role === "baseline-small" ? "small-only" : "large-only"} as a baseline; remove this router`);
+  }
+  const fixed = fixedThreshold(r.kind);
+  if (fixed !== undefined && r.thresholds) throw new TlrError(`${at}.thresholds: router ${r.kind} has a fixed threshold (${fixed}); remove "thresholds"`);
+  for (const field of ["thresholds", "targets"] as const) {
+    const values = r[field] ?? [];
+    const j = values.findIndex((v, k) => values.indexOf(v) !== k);
+    if (j >= 0) throw new TlrError(`${at}.${field}[${j}]: ${values[j]} is already in the list; give each value once (a run is counted once)`);
+  }
+  (r.thresholds ?? []).forEach((tau, j) => {
+    const degenerate = degenerateThreshold(r.kind, tau);
+    if (degenerate) {
+      throw new TlrError(`${at}.thresholds[${j}]: ${degenerate.message}: that is the ${degenerate.always}-only baseline, which every sweep runs; use τ in ${degenerate.useful}`);
+    }
+  });
+  // The same router twice (kind, seed, file), both with thresholds or both with targets: its runs would be counted twice.
+  // (Entries of one router under different policies are different runs.)
+  const policies = (o: RouterConfig) => o.policies ?? sweepPolicies;
+  const sharePolicy = (o: RouterConfig) => policies(o).some((p) => policies(r).includes(p));
+  const same = (o: RouterConfig) => o.kind === r.kind && (o.seed ?? 0) === (r.seed ?? 0) && o.file === r.file && (o.targets === undefined) === (r.targets === undefined) && sharePolicy(o);
+  const k = routers.findIndex(same);
+  if (k < i) throw new TlrError(`${at}: the same router as routers[${k}] (${r.kind}); give all its ${r.targets ? "targets" : "thresholds"} in one entry`);
+}
+
 export function loadExperiment(file: string): ExperimentConfig {
   let text: string;
   try {
@@ -183,12 +236,4 @@ export function loadExperiment(file: string): ExperimentConfig {
 /** A path in a config, relative to the config file's folder. */
 export function resolvePath(configFile: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(configFile), path);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "");
-  if (issue.code === "unrecognized_keys") {
-    return `${path ? `${path}: ` : ""}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  }
-  return `${path || "(top level)"}: ${issue.message}`;
 }

@@ -87,7 +87,7 @@ export interface RouterPlan {
 export interface SweepPlan {
   config: ExperimentConfig;
   configFile: string;
-  /** sha256 of the resolved config: a results folder belongs to exactly one. */
+  /** sha256 of the resolved config less how it is run (`experimentIdentity`): a results folder belongs to exactly one. */
   configHash: string;
   pairs: PairPlan[];
   datasets: DatasetPlan[];
@@ -195,12 +195,23 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
       return field(`routers[${i}].file`, error);
     }
     r.needsHidden = needs.hidden;
+    if (needs.hidden && config.lanes > 1) field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's hidden state, which lanes cannot carry (one sequence per context): set lanes to 1`));
     if (needs.distribution && config.features === "max-prob") {
       field(`routers[${i}]`, new Error(`router ${r.kind} reads the small model's top-K, margin or entropy, which features "max-prob" does not compute: use features "full"`));
     }
   }
-  const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
+  const configHash = createHash("sha256").update(JSON.stringify(experimentIdentity(config))).digest("hex");
   const baselinePolicies = [DEFAULT_POLICY, ...sweepPolicies.filter((p) => !usesRouter(p))];
   for (const [i, r] of routers.entries()) if (r.policies.length === 0) field(`routers[${i}]`, new Error(`the sweep's policies are all speculative, which need no router: give this router its own "policies"`));
   return {config, configFile, configHash, pairs, datasets, routers, baselinePolicies, ...(configProfile(config) ? {profile: configProfile(config)} : {})};
+}
+
+/**
+ * What decides a sweep's results: the config less `workers` and `concurrency`, which change only
+ * how fast it runs (a folder started with one worker resumes with four, and shards run with
+ * different counts merge). `lanes` stays: lane-batched numbers differ.
+ */
+export function experimentIdentity(config: ExperimentConfig): Omit<ExperimentConfig, "workers" | "concurrency"> {
+  const {workers: _workers, concurrency: _concurrency, ...identity} = config;
+  return identity;
 }

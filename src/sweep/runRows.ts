@@ -72,6 +72,8 @@ export function runRows(key: RunKey, questionIndex: number, example: Example, ta
       smallTopLogprobs: r.small?.top.map((t) => t.logprob) ?? [],
       largeToken: r.large?.token ?? null,
       largeMaxProb: r.large?.maxProb ?? null,
+      smallPadded: r.small ? r.small.padded === true : null,
+      largePadded: r.large ? r.large.padded === true : null,
       smallEvaluated: r.smallEvaluated,
       largeEvaluated: r.largeEvaluated,
       smallMs: r.smallMs,

@@ -1,24 +1,12 @@
-import pLimit from "p-limit";
-import {subset} from "../data/subset.ts";
-import {MemoModel} from "../decoding/memo.ts";
-import {DEFAULT_POLICY, isOptimistic, policyName, type PolicySpec} from "../decoding/policy.ts";
-import {sweepRuns} from "../decoding/sweepRuns.ts";
-import {replayTimeline, type DeviceProfile} from "../decoding/timeline.ts";
-import {isRemoteError} from "../models/remote/RemoteError.ts";
-import {encodePrompt} from "../core/Tokenizer.ts";
-import type {QuestionRow, RunKey, SummaryRow, TokenRow} from "../results/schema.ts";
-import {loadRouter} from "../routing/loadRouter.ts";
-import {createRouter} from "../routing/routers.ts";
-import {fixedThreshold, roleOfKind} from "../routing/routerKinds.ts";
-import type {Router} from "../routing/Router.ts";
-import {TlrError} from "../util/errors.ts";
-import {calibrate, type Calibrated} from "./calibrate.ts";
-import {ResultsStore} from "../results/ResultsStore.ts";
-import {pairOptions, type DatasetPlan, type SweepPlan} from "./plan.ts";
-import {openPair, type OpenedPair, type Worker} from "../models/openPair.ts";
-import {errorRow, runRows} from "./runRows.ts";
-import {inShard} from "./shard.ts";
+import {ResultsStore, type PartProvenance} from "../results/ResultsStore.ts";
+import type {QuestionRow, SummaryRow, TokenRow} from "../results/schema.ts";
 import type {Shard, SweepState} from "../results/sweepState.ts";
+import {WorkerCrashError} from "./ChildQuestionWorker.ts";
+import {openWorkers, sizeWorkers} from "./openWorkers.ts";
+import type {SweepPlan} from "./plan.ts";
+import {failedQuestionRows, type QuestionRows} from "./questionWorker.ts";
+import {runQuestions} from "./runQuestions.ts";
+import {inShard} from "./shard.ts";
 
 export interface SweepProgress {
   pair: string;
@@ -28,6 +16,8 @@ export interface SweepProgress {
   total: number;
   /** Tokens generated in this process (all runs). */
   tokens: number;
+  /** Questions finished in this process with at least one run recorded with an error. */
+  errors: number;
   elapsedMs: number;
 }
 
@@ -39,8 +29,17 @@ export interface SweepOptions {
   flushQuestions?: number;
   /** … or this many milliseconds (default 30 s). */
   flushMs?: number;
+  /** Worker processes (default: the config's `workers`, else sized from the cores and the models: README, Workers). */
+  workers?: number;
   onProgress?: (p: SweepProgress) => void;
   onInfo?: (message: string) => void;
+  /** Run again the finished questions recorded with an error (their rows are replaced); by default they count as done. */
+  retryErrors?: boolean;
+  /**
+   * Aborted (Ctrl-C): no new question starts, the ones in flight finish, everything finished is
+   * written to the folder's parts, and the sweep returns with `interrupted` (not consolidated).
+   */
+  signal?: AbortSignal;
 }
 
 export interface SweepOutcome {
@@ -49,202 +48,145 @@ export interface SweepOutcome {
   /** Questions run by this process, and found already done in the folder. */
   ran: number;
   resumed: number;
-}
-
-/**
- * A thrown error that belongs to one question, not to the sweep: a remote model that still failed
- * after its retries. The question is recorded with it (counted wrong) and the sweep goes on.
- */
-export function isRecordable(error: unknown): boolean {
-  return isRemoteError(error);
-}
-
-interface RunnableRouter {
-  name: string;
-  router: Router;
-  thresholds: number[];
-  targets: (number | null)[];
-  policies: PolicySpec[];
+  /** Questions in the folder recorded with an error and not run again (see `retryErrors`). */
+  erroredKept: number;
+  /** Stopped by `signal`: what finished is in the folder's parts; the same sweep resumes from them. */
+  interrupted: boolean;
+  /** Questions this process had to do (after resuming). */
+  total: number;
 }
 
 /**
  * Runs a planned sweep: every dataset × pair × router × threshold, plus small-only and
- * large-only baselines, one question at a time per worker, all thresholds of a router as one
- * exact trajectory tree and all routers of a question sharing one prediction memo. Finished
- * questions go to disk in parts as they complete; a sweep started again on the same folder skips
- * them, so a killed sweep resumes where it stopped. The results files are then rebuilt from
- * the parts.
+ * large-only baselines. It goes in four steps:
+ *
+ * 1. **Claim the folder** (`ResultsStore.claim`) and list what is left: questions in this shard
+ *    that the folder's results files and parts do not hold yet (a killed sweep resumes here).
+ * 2. **Per pair, open its workers** (`sizeWorkers`, `openWorkers`): this process alone, or worker
+ *    processes, each opening the pair through `openPair` and running `concurrency` (or `lanes`)
+ *    questions at once.
+ * 3. **Per dataset, prepare and run** (`runDataset`): one worker calibrates, the others take its
+ *    thresholds; `runQuestions` hands the questions out to free slots, and every finished
+ *    question's rows go to a buffer that is written as a part every `flushQuestions` questions or
+ *    `flushMs` (each part atomic), and once more whatever happens.
+ * 4. **Consolidate**: the parts are folded into the results files in question order, so the files
+ *    do not depend on how many workers ran, nor on interruptions.
+ *
+ * Within a question, all thresholds of a router run as one exact trajectory tree and all routers
+ * share one prediction memo (`questionWorker.ts`).
  */
 export async function runSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
   const {config} = plan;
-  const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
-  const out = options.out ?? (config.out ? config.out : `results/${config.name}${shardSuffix}`);
-  const store = ResultsStore.claim(out, sweepState(plan, options.shard));
+  const out = sweepOut(plan, options);
+  const store = await ResultsStore.claim(out, sweepState(plan, options.shard));
   const done = store.finished();
 
-  const todo = plan.pairs.map((pair) =>
-    plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && !done.has(pair.name, d.name, i))),
-  );
+  const retry = options.retryErrors === true;
+  const toRun = (pair: string, dataset: string, i: number) => !done.has(pair, dataset, i) || (retry && done.hasError(pair, dataset, i));
+  const todo = plan.pairs.map((pair) => plan.datasets.map((d) => d.examples.map((_, i) => i).filter((i) => inShard(i, options.shard) && toRun(pair.name, d.name, i))));
   const total = todo.flat(2).length;
-  const resumed = done.count;
-  if (resumed > 0) options.onInfo?.(`resuming ${out}: ${resumed} questions already done, ${total} to go`);
-  const start = performance.now();
-  let finished = 0;
-  let tokens = 0;
+  const erroredKept = retry ? 0 : done.errored;
+  const resumed = done.count - (retry ? done.errored : 0);
+  if (done.count > 0) {
+    const errored = done.errored === 0 ? "" : retry ? `; running the ${done.errored} recorded with an error again` : `, ${done.errored} of them recorded with an error (not run again: tlr sweep --retry-errors runs them again)`;
+    options.onInfo?.(`resuming ${out}: ${done.count} questions already done${errored}, ${total} to go`);
+  }
+  const stopped = () => options.signal?.aborted === true;
+  const progress = {finished: 0, tokens: 0, errors: 0, total, start: performance.now()};
 
   for (const [p, pairPlan] of plan.pairs.entries()) {
-    if (todo[p]!.every((qs) => qs.length === 0)) continue;
-    const pair = await openPair({...pairOptions(pairPlan, {topK: config.topK, hidden: plan.routers.some((r) => r.needsHidden), features: config.features}), onWarning: (w) => options.onInfo?.(`warning: ${w}`)});
+    const pairTodo = todo[p]!.reduce((n, qs) => n + qs.length, 0);
+    if (pairTodo === 0 || stopped()) continue;
+    const sizing = await sizeWorkers(plan, p, {requested: options.workers ?? config.workers, questions: pairTodo});
+    if (sizing.workers > 1 || options.workers !== undefined || config.workers !== undefined) options.onInfo?.(`${pairPlan.name}: ${sizing.reason}`);
+    const workers = await openWorkers(plan, p, sizing, options.onInfo);
     try {
-      const workers = await pair.workers(config.concurrency);
-      const models = await pair.metadata();
       for (const [d, dataset] of plan.datasets.entries()) {
         const pending = todo[p]![d]!;
-        if (pending.length === 0) continue;
-        const {routers, calibration} = await prepareRouters(plan, dataset, pair, workers[0]!);
-        for (const c of calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
-        const provenance = {models: {[pairPlan.name]: models}, calibration: {[`${pairPlan.name}|${dataset.name}`]: calibration}};
-        const buffer = {questions: [] as QuestionRow[], tokens: [] as TokenRow[], count: 0, first: Infinity, since: performance.now()};
-        const flush = () => {
-          if (buffer.count === 0) return;
-          store.writePart(`p${p}-d${d}-q${String(buffer.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: buffer.questions, tokens: buffer.tokens}, provenance);
-          Object.assign(buffer, {questions: [], tokens: [], count: 0, first: Infinity, since: performance.now()});
-        };
-        const limit = pLimit(workers.length);
-        const free = [...workers];
+        if (pending.length === 0 || stopped()) continue;
+        // One worker calibrates; the others take its thresholds, so every worker runs the same runs.
+        const prepared = await workers[0]!.prepare(d);
+        await Promise.all(workers.slice(1).map((w) => w.prepare(d, prepared.calibration)));
+        for (const c of prepared.calibration) options.onInfo?.(`calibrated ${c.router} on ${c.questions.length} questions (${c.scores} scores): ${c.targets.map((t, i) => `${t} → τ=${c.thresholds[i]}`).join(", ")}`);
+        const provenance: PartProvenance = {models: {[pairPlan.name]: workers[0]!.metadata}, calibration: {[`${pairPlan.name}|${dataset.name}`]: prepared.calibration}};
+        const parts = new PartBuffer(store, `p${p}-d${d}`, provenance, {...options, replaces: retry});
         try {
-          await Promise.all(
-            pending.map((q) =>
-              limit(async () => {
-                const worker = free.pop()!;
-                try {
-                  const rows = await runQuestion(worker, pair, dataset, pairPlan.name, routers, q, config, plan.profile);
-                  buffer.questions.push(...rows.questions);
-                  buffer.tokens.push(...rows.tokens);
-                  buffer.count++;
-                  buffer.first = Math.min(buffer.first, q);
-                  tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
-                  finished++;
-                  options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: finished, total, tokens, elapsedMs: performance.now() - start});
-                  if (buffer.count >= (options.flushQuestions ?? 20) || performance.now() - buffer.since >= (options.flushMs ?? 30_000)) flush();
-                } finally {
-                  free.push(worker);
-                }
-              }),
-            ),
-          );
+          await runQuestions(workers, pending, {
+            stopped,
+            run: async (worker, q) => {
+              try {
+                return await worker.run(d, q);
+              } catch (error) {
+                // A worker process that died fails only the question(s) it held, recorded with why.
+                // (Errors that belong to one question in-process, e.g. a remote model that failed
+                // after its retries, are recorded by the worker itself: `isRecordable`.)
+                if (!(error instanceof WorkerCrashError)) throw error;
+                return failedQuestionRows(prepared.runs, q, dataset, error.promptTokens, error.message);
+              }
+            },
+            onRows: (q, rows) => {
+              parts.add(q, rows);
+              progress.finished++;
+              progress.tokens += rows.questions.reduce((s, r) => s + r.generated, 0);
+              if (rows.questions.some((r) => r.error !== null)) progress.errors++;
+              options.onProgress?.({pair: pairPlan.name, dataset: dataset.name, done: progress.finished, total, tokens: progress.tokens, errors: progress.errors, elapsedMs: performance.now() - progress.start});
+            },
+          });
         } finally {
-          flush(); // whatever finished is kept, even when a question failed
+          parts.flush(); // whatever finished is kept, even when a question failed
         }
       }
     } finally {
-      await pair.dispose();
+      await Promise.allSettled(workers.map((w) => w.dispose()));
     }
   }
 
+  if (stopped()) return {out, summary: [], ran: progress.finished, resumed, erroredKept, interrupted: true, total};
   const summary = await store.consolidate();
-  return {out, summary, ran: finished, resumed};
+  return {out, summary, ran: progress.finished, resumed, erroredKept, interrupted: false, total};
 }
 
-async function runQuestion(
-  worker: Worker,
-  pair: OpenedPair,
-  dataset: DatasetPlan,
-  pairName: string,
-  routers: RunnableRouter[],
-  q: number,
-  config: SweepPlan["config"],
-  profile: DeviceProfile | undefined,
-): Promise<{questions: QuestionRow[]; tokens: TokenRow[]}> {
-  const example = dataset.examples[q]!;
-  const tokenizer = pair.tokenizer;
-  const promptText = dataset.task.prompt(example);
-  const prompt = encodePrompt(tokenizer, promptText);
-  const keyOf = (r: RunnableRouter, policy: PolicySpec, i: number): RunKey => ({
-    dataset: dataset.name,
-    split: dataset.split,
-    task: dataset.task.name,
-    pair: pairName,
-    router: r.name,
-    routerKind: r.router.kind,
-    routerRole: roleOfKind(r.router.kind),
-    policy: policyName(policy),
-    threshold: r.thresholds[i]!,
-    target: r.targets[i] ?? null,
-  });
-  // One memo per question: every router, policy and threshold shares the evaluations they have in common.
-  const memo = {small: new MemoModel(worker.small, prompt.length), large: new MemoModel(worker.large, prompt.length)};
-  const questions: QuestionRow[] = [];
-  const tokens: TokenRow[] = [];
-  try {
-    for (const r of routers) {
-      for (const policy of r.policies) {
-        const swept = await sweepRuns({
-          prompt,
-          small: worker.small,
-          large: worker.large,
-          tokenizer,
-          router: r.router,
-          policy,
-          thresholds: r.thresholds,
-          maxTokens: config.maxTokens,
-          stop: {strings: [...dataset.task.stop, ...(config.stop ?? [])]},
-          network: config.network,
-          key: example.id,
-          sharedVocabSize: pair.sharedVocabSize,
-          onLargeError: config.onLargeError,
-          memo,
-        });
-        swept.runs.forEach((run, i) => {
-          const onProfile = profile && replayTimeline(run.events, {network: config.network, profile, optimistic: isOptimistic(policy)});
-          const rows = runRows(keyOf(r, policy, i), q, example, dataset.task, run, onProfile);
-          questions.push(rows.question);
-          tokens.push(...rows.tokens);
-        });
-      }
-    }
-  } catch (error) {
-    if (!isRecordable(error)) throw error;
-    const message = (error as Error).message;
-    return {questions: routers.flatMap((r) => r.policies.flatMap((policy) => r.thresholds.map((_, i) => errorRow(keyOf(r, policy, i), q, example, {text: promptText, tokens: prompt.length}, message)))), tokens: []};
+/** Finished questions of one pair × dataset, written to the store as a part every so many questions or seconds. */
+class PartBuffer {
+  private questions: QuestionRow[] = [];
+  private tokens: TokenRow[] = [];
+  private count = 0;
+  private first = Infinity;
+  private since = performance.now();
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly prefix: string,
+    private readonly provenance: PartProvenance,
+    private readonly options: Pick<SweepOptions, "flushQuestions" | "flushMs"> & {replaces: boolean},
+  ) {}
+
+  add(question: number, rows: QuestionRows): void {
+    this.questions.push(...rows.questions);
+    this.tokens.push(...rows.tokens);
+    this.count++;
+    this.first = Math.min(this.first, question);
+    if (this.count >= (this.options.flushQuestions ?? 20) || performance.now() - this.since >= (this.options.flushMs ?? 30_000)) this.flush();
   }
-  return {questions, tokens};
+
+  flush(): void {
+    if (this.count === 0) return;
+    this.store.writePart(`${this.prefix}-q${String(this.first).padStart(6, "0")}-${process.pid}-${Date.now()}`, {questions: this.questions, tokens: this.tokens}, this.provenance, {replaces: this.options.replaces});
+    this.questions = [];
+    this.tokens = [];
+    this.count = 0;
+    this.first = Infinity;
+    this.since = performance.now();
+  }
 }
 
-/** Baselines first, then the configured routers, thresholds ascending (calibrated where targets are given). */
-async function prepareRouters(plan: SweepPlan, dataset: DatasetPlan, pair: OpenedPair, worker: Worker): Promise<{routers: RunnableRouter[]; calibration: Calibrated[]}> {
-  const routers: RunnableRouter[] = [
-    {name: "small-only", router: createRouter("always-small"), thresholds: [fixedThreshold("always-small")!], targets: [null], policies: [DEFAULT_POLICY]},
-    // Speculative decoding writes the large model's output: it runs as a policy of the large-only baseline.
-    {name: "large-only", router: createRouter("always-large"), thresholds: [fixedThreshold("always-large")!], targets: [null], policies: plan.baselinePolicies},
-  ];
-  const toCalibrate: {index: number; router: Router; targets: number[]}[] = [];
-  for (const r of plan.routers) {
-    const router = await loadRouter({kind: r.kind, seed: r.seed, file: r.file}, {smallModel: worker.small.file.path});
-    if (r.targets) toCalibrate.push({index: routers.length, router, targets: r.targets});
-    routers.push({name: router.name, router, thresholds: r.thresholds ?? [], targets: r.thresholds ? r.thresholds.map(() => null) : r.targets!, policies: r.policies});
-  }
-  let calibration: Calibrated[] = [];
-  if (toCalibrate.length > 0) {
-    const c = plan.config.calibration;
-    const evaluated = new Set(dataset.examples.map((e) => e.id));
-    const pool = c.split && c.split !== dataset.split ? undefined : dataset.all.filter((e) => !evaluated.has(e.id));
-    if (!pool) throw new TlrError(`${plan.configFile}: calibration.split: calibrating on another split than the evaluated one is not supported yet; leave it out to use the evaluation split's other questions`);
-    const examples = subset(pool, {limit: c.limit, seed: c.seed});
-    if (examples.length === 0) throw new TlrError(`${plan.configFile}: calibration: ${dataset.name} has no questions left outside the evaluated subset to calibrate on; lower datasets[].limit`);
-    calibration = await calibrate({
-      routers: toCalibrate.map(({router, targets}) => ({router, targets})),
-      examples,
-      task: dataset.task,
-      small: worker.small,
-      large: worker.large,
-      tokenizer: pair.tokenizer,
-      maxTokens: plan.config.maxTokens,
-      stop: [...dataset.task.stop, ...(plan.config.stop ?? [])],
-    });
-    toCalibrate.forEach((t, i) => (routers[t.index]!.thresholds = calibration[i]!.thresholds));
-  }
-  return {routers, calibration};
+/**
+ * The results folder of a sweep: `out`, else the config's `out`, else results/<name>; a shard gets
+ * shard-i-of-n inside it (a shard of a config with an `out` too: shards never share one).
+ */
+export function sweepOut(plan: SweepPlan, options: Pick<SweepOptions, "out" | "shard"> = {}): string {
+  const shardSuffix = options.shard ? `/shard-${options.shard.index}-of-${options.shard.count}` : "";
+  return options.out ?? `${plan.config.out ? plan.config.out : `results/${plan.config.name}`}${shardSuffix}`;
 }
 
 /** What DIR/sweep.json records of a planned sweep. */

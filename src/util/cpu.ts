@@ -10,8 +10,31 @@ let cached: number | undefined;
  */
 export function physicalCores(): number {
   if (cached !== undefined) return cached;
-  cached = readLinuxPhysicalCores() ?? os.availableParallelism();
+  const cores = readLinuxPhysicalCores() ?? os.availableParallelism();
+  // A container's CPU quota (Kubernetes' resources.limits.cpu, docker --cpus) is not a CPU
+  // affinity: availableParallelism() still counts the host's CPUs, and as many busy-waiting ggml
+  // threads on a 2-CPU quota would make decoding crawl.
+  cached = Math.max(1, Math.min(cores, cgroupCpuQuota() ?? Infinity));
   return cached;
+}
+
+/** CPUs allowed by the cgroup's CFS quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), rounded down; undefined without one. */
+export function cgroupCpuQuota(read: (path: string) => string | undefined = readText): number | undefined {
+  const v2 = read("/sys/fs/cgroup/cpu.max")?.trim().split(/\s+/);
+  let quota: number | undefined;
+  let period: number | undefined;
+  if (v2 && v2[0] !== "max") [quota, period] = [Number(v2[0]), Number(v2[1])];
+  else if (!v2) [quota, period] = [Number(read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")), Number(read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))];
+  if (quota === undefined || period === undefined || !(quota > 0) || !(period > 0)) return undefined;
+  return Math.max(1, Math.floor(quota / period));
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 function readLinuxPhysicalCores(): number | undefined {

@@ -5,7 +5,7 @@
  */
 export class TlrError extends Error {
   override readonly name: string = "TlrError";
-  readonly exitCode = 2;
+  readonly exitCode: number = 2;
   constructor(message: string, options?: {cause?: unknown}) {
     super(message, options);
   }

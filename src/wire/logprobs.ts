@@ -50,11 +50,14 @@ export function tokenIdOf(name: string): Token | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** How a reason from `fromLegacy` starts when the server named tokens by text: retrying cannot help. */
+export const TEXT_TOKENS_REASON = "tokens come as text";
+
 /** Generated token `i` of a legacy-shape reply, or a reason it cannot be read. */
 export function fromLegacy(l: z.infer<typeof legacyLogprobs>, i = 0): ParsedLogprobs | string {
   const token = tokenIdOf(l.tokens[i]!);
   if (token === undefined) {
-    return `tokens come as text ("${l.tokens[i]}"), not ids: the server must support return_tokens_as_token_ids (vLLM) or answer llama.cpp's logprobs.content`;
+    return `${TEXT_TOKENS_REASON} ("${l.tokens[i]}"), not ids: the server must support return_tokens_as_token_ids (vLLM) or answer llama.cpp's logprobs.content; for SGLang use --protocol sglang`;
   }
   const top: TopLogprob[] = [];
   for (const [name, logprob] of Object.entries(l.top_logprobs[i] ?? {})) {

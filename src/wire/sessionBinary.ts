@@ -10,6 +10,8 @@ import type {Token} from "../core/Prediction.ts";
  *   varint        keep
  *   varint        n, then n varints: the ids
  *   varint        m (0: no batch schedule), then m varints: the batch sizes
+ *   [varint]      top: how many top log-probabilities to answer, where the client needs more
+ *                 than the server's --top-k (absent in the common case, so it costs nothing)
  *
  * Varints are unsigned LEB128: 7 bits a byte, low bits first, high bit set while more follow.
  * A session id that is not 16 hex digits, or a malformed body, is answered by the JSON route's
@@ -48,9 +50,10 @@ export function canEncodeSession(session: string): boolean {
 
 /**
  * The binary body. Without `call` and `seq` it is version 1 (a plain `next`, what the token policy
- * sends); with either, version 2.
+ * sends); with either, version 2. Either may end with `top` (more top log-probabilities than the
+ * server's --top-k: a client whose best shared id is not among them).
  */
-export function encodeSessionRequest(session: string, keep: number, ids: readonly Token[], batches?: readonly number[], call?: SessionCall, seq?: number): Buffer {
+export function encodeSessionRequest(session: string, keep: number, ids: readonly Token[], batches?: readonly number[], call?: SessionCall, seq?: number, top?: number): Buffer {
   const v2 = call !== undefined || seq !== undefined;
   const bytes: number[] = [v2 ? VERSION_CALLS : VERSION, ...Buffer.from(session, "hex")];
   const varint = (v: number) => {
@@ -77,11 +80,12 @@ export function encodeSessionRequest(session: string, keep: number, ids: readonl
     } else if (c.mode === "verify") varint(c.drafts);
     varint(seq ?? 0);
   }
+  if (top !== undefined) varint(top);
   return Buffer.from(bytes);
 }
 
 /** The request as the JSON route would parse it; throws an Error saying what is wrong. */
-export function decodeSessionRequest(body: Buffer): {session: string; keep: number; ids: number[]; batches?: number[]; call?: SessionCall; seq?: number} {
+export function decodeSessionRequest(body: Buffer): {session: string; keep: number; ids: number[]; batches?: number[]; call?: SessionCall; seq?: number; top?: number} {
   let at = 0;
   const fail = (what: string): never => {
     throw new Error(`the ${SESSION_BINARY_TYPE} body is malformed: ${what} (byte ${at} of ${body.length})`);
@@ -128,6 +132,8 @@ export function decodeSessionRequest(body: Buffer): {session: string; keep: numb
     else call = {mode};
     seq = varint("seq");
   }
+  const top = at < body.length ? varint("top") : undefined;
+  if (top === 0) fail("top must be a positive count");
   if (at !== body.length) fail(`${body.length - at} bytes follow the request`);
-  return {session, keep, ids, ...(m > 0 ? {batches} : {}), ...(call ? {call} : {}), ...(seq ? {seq} : {})};
+  return {session, keep, ids, ...(m > 0 ? {batches} : {}), ...(call ? {call} : {}), ...(seq ? {seq} : {}), ...(top !== undefined ? {top} : {})};
 }

@@ -42,6 +42,8 @@ export const SessionNextRequest = z
     batches: z.array(z.number().int().positive()).optional(),
     call: SessionCallSchema.optional(),
     seq: z.number().int().nonnegative().optional(),
+    /** More top log-probabilities than the server's --top-k (a client whose best shared id is not among them). */
+    top: z.number().int().positive().optional(),
   })
   .strict()
   .refine((r) => r.call?.mode !== "verify" || r.call.drafts <= r.ids.length, {message: "drafts cannot outnumber ids", path: ["call", "drafts"]})

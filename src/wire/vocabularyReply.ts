@@ -10,6 +10,8 @@ export const VocabularyReply = z.object({
   eos: z.number().int().nullable(),
   addBos: z.boolean().nullable(),
   addEos: z.boolean().nullable(),
+  /** The GGUF chat template (absent from servers older than chat-template support). */
+  chatTemplate: z.string().nullable().optional(),
 });
 export type VocabularyReply = z.infer<typeof VocabularyReply>;
 
@@ -23,6 +25,7 @@ export interface VocabularyFacts {
   eos?: number;
   addBos?: boolean;
   addEos?: boolean;
+  chatTemplate?: string;
 }
 
 export function vocabularyReply(v: VocabularyFacts): VocabularyReply {
@@ -35,5 +38,6 @@ export function vocabularyReply(v: VocabularyFacts): VocabularyReply {
     eos: v.eos ?? null,
     addBos: v.addBos ?? null,
     addEos: v.addEos ?? null,
+    chatTemplate: v.chatTemplate ?? null,
   };
 }

@@ -36,7 +36,7 @@ export function paperTextProtocol(options: {topK?: number; model?: string} = {})
   };
   return {
     name: "paper-text",
-    requestBytes: (_newIds, c) => bytes(OPENAI_TEXT.body(c!.transcript, {topK, model: options.model ?? "", tokenizer: need(c)})),
+    requestBytes: (_newIds, c) => bytes(OPENAI_TEXT.body(c!.transcript, {topK, model: options.model, tokenizer: need(c)})),
     replyBytes: (p: Prediction, c) => {
       const t = need(c);
       const piece = (id: number) => t.detokenize([id], c!.transcript.slice(-8));

@@ -48,12 +48,31 @@ describe("tlr generate", () => {
     expect(doc.run).toMatchObject({router: "random(seed=0)", threshold: 0.5, network: {rttMs: 170}});
   });
 
+  it("--stop-token ID (repeatable) ends the run after that id, with stop reason stop-token", async () => {
+    const args = ["generate", ...pairArgs(), "--router", "always-small", "--max-tokens", "12", "--prompt", "Once upon a time", "--json"];
+    const free = JSON.parse((await tlr(args)).stdout) as {generated: number[]};
+    const stopId = free.generated[4]!;
+    const run = await tlr([...args, "--stop-token", "99999", "--stop-token", String(stopId)]);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout) as {generated: number[]; stats: {stopReason: string}};
+    expect(doc.generated).toEqual(free.generated.slice(0, free.generated.indexOf(stopId) + 1));
+    expect(doc.stats.stopReason).toBe("stop-token");
+    expectOneLineError(await tlr([...args, "--stop-token", "-3"]), /--stop-token.*"-3" is not a token id/);
+  });
+
   it("reads the prompt from a file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tlr-"));
     writeFileSync(join(dir, "p.txt"), "Once upon a time");
     const run = await tlr(["generate", ...pairArgs(), "--router", "always-small", "--max-tokens", "3", "--prompt-file", join(dir, "p.txt"), "--plain"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(" time time time\n");
+  });
+
+  it("says when τ decides nothing: max-prob at τ 2 routes every token (a warning; it still runs)", async () => {
+    const run = await tlr(["generate", ...pairArgs(), "--threshold", "2", "--max-tokens", "4", "--prompt", "Once", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe("tlr: warning: --threshold τ = 2 routes every token for max-prob (its scores lie in [0, 1]): the large model alone (--router always-large); use τ in (0, 1] to route\n");
+    expect(JSON.parse(run.stdout).records.map((r: {source: string}) => r.source)).toEqual(["large", "large", "large", "large"]);
   });
 
   describe("bad input: one line naming it, exit code 2", () => {
@@ -101,6 +120,14 @@ describe("tlr generate", () => {
     it("a router that needs a threshold without one", async () => {
       const run = await tlr(["generate", ...pairArgs(), "--router", "max-prob", "--prompt", "x"]);
       expectOneLineError(run, /router max-prob needs --threshold/);
+    });
+
+    it("an empty prompt file, or an empty --prompt", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tlr-"));
+      writeFileSync(join(dir, "empty.txt"), "");
+      const run = await tlr(["generate", ...pairArgs(), "--threshold", "0.5", "--prompt-file", join(dir, "empty.txt")]);
+      expectOneLineError(run, new RegExp(`prompt file ${join(dir, "empty.txt")} is empty: write the prompt into it`));
+      expectOneLineError(await tlr(["generate", ...pairArgs(), "--threshold", "0.5", "--prompt", ""]), /--prompt is empty/);
     });
 
     it("shows the stack trace only with --verbose", async () => {

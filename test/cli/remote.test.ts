@@ -51,7 +51,7 @@ describe("tlr generate --large URL", () => {
   });
 
   it("a protocol the server does not speak", async () => {
-    expectOneLineError(await tlr([...args(server.url), "--api-key", "cli-secret", "--protocol", "llama"]), /is not llama-server \(no \/props\): use --protocol openai/);
+    expectOneLineError(await tlr([...args(server.url), "--api-key", "cli-secret", "--protocol", "llama"]), /is not llama-server \(no \/props\): use --protocol session/);
   });
 });
 

@@ -147,3 +147,47 @@ describe("manifests are checked on load", () => {
     expect(other.provenance.verified).toBe(false);
   });
 });
+
+describe("rows that would corrupt results: a repeated question id, bytes that are not UTF-8", () => {
+  const csqa = () => readFileSync(sharedPath("data/commonsense_qa/dev_rand_split.jsonl"), "utf8").split("\n").slice(0, 6);
+  const file = (lines: (string | Buffer)[]) => {
+    const path = join(tempDir("tlr-rows-"), "rows.jsonl");
+    writeFileSync(path, Buffer.concat(lines.map((l) => Buffer.concat([Buffer.from(l), Buffer.from("\n")]))));
+    return path;
+  };
+
+  it("a question id used twice: file and line of both, or skipped (and counted) with skipBadRows", async () => {
+    const lines = csqa();
+    const path = file([...lines.slice(0, 4), lines[1]!, lines[5]!]);
+    const id = JSON.parse(lines[1]!).id;
+    await expect(loadDataset(path)).rejects.toThrow(`${path} line 5: question id "${id}" is already used by line 2 (fix or remove that row, or pass --skip-bad-rows to skip bad rows)`);
+    const skipped = await loadDataset(path, {skipBadRows: true});
+    expect(skipped.examples.map((e) => e.source.line)).toEqual([1, 2, 3, 4, 6]);
+    expect(skipped.badRows).toEqual([{file: path, at: "line 5", reason: `question id "${id}" is already used by line 2`}]);
+  });
+
+  it("bytes that are not UTF-8: the line is named (never decoded to U+FFFD), or skipped keeping later lines' numbers", async () => {
+    const lines = csqa();
+    const latin1 = Buffer.from(lines[2]!.replace('"stem": "', '"stem": "\u00e9'), "latin1"); // é as the single byte 0xE9
+    expect(latin1.includes(0xe9)).toBe(true);
+    const path = file([lines[0]!, lines[1]!, latin1, lines[3]!, lines[4]!]);
+    await expect(loadDataset(path)).rejects.toThrow(`${path} line 3: not valid UTF-8 text (save the file as UTF-8) (fix or remove that row`);
+    const skipped = await loadDataset(path, {skipBadRows: true});
+    expect(skipped.examples.map((e) => e.source.line)).toEqual([1, 2, 4, 5]);
+    expect(skipped.skipped).toBe(1);
+    expect(skipped.examples.some((e) => e.question.includes("\uFFFD"))).toBe(false);
+  });
+
+  it("in a data directory too (a registered dataset, checksums off): the repeated id is named", async () => {
+    const dir = dataDirWith("commonsense_qa/dev_rand_split.jsonl", (t) => {
+      const all = t.split("\n");
+      all[9] = all[0]!; // line 10 repeats line 1
+      return all.join("\n");
+    });
+    const target = join(dir, "commonsense_qa/dev_rand_split.jsonl");
+    await expect(loadDataset("commonsense_qa", {dataDir: dir, verify: false})).rejects.toThrow(new RegExp(`^${target} line 10: question id "[0-9a-f]+" is already used by line 1 \\(`));
+    const skipped = await loadDataset("commonsense_qa", {dataDir: dir, verify: false, skipBadRows: true});
+    expect(skipped.examples).toHaveLength(1220);
+    expect(skipped.badRows.map((b) => b.at)).toEqual(["line 10"]);
+  });
+});

@@ -204,7 +204,7 @@ describe("exact sweeps for every policy", () => {
       for (let q = 0; q < 5; q++) {
         const common = {prompt: prompts[q]!, small: pair.small, large: pair.large, tokenizer: pair.small.tokenizer, router, maxTokens: 200, key: `q${q}`, sharedVocabSize: pair.vocabulary.sharedSize, policy};
         const swept = await sweepRuns({...common, thresholds});
-        shared += swept.runs.reduce((s, r) => s + r.stats.smallEvaluated, 0) - swept.work.small.evaluated;
+        shared += swept.runs.reduce((s, r) => s + r!.stats.smallEvaluated, 0) - swept.work.small.evaluated;
         for (const [i, threshold] of thresholds.entries()) {
           await pair.small.reset();
           await pair.large.reset();

@@ -43,7 +43,7 @@ describe("the trajectory tree sweep on the toy pair", () => {
       for (const [q, prompt] of prompts.entries()) {
         const common = {prompt, small: pair.small, large: pair.large, tokenizer: pair.small.tokenizer, router, maxTokens: 200, key: `q${q}`, sharedVocabSize: pair.vocabulary.sharedSize};
         const tree = await sweepTree({...common, thresholds});
-        if (new Set(tree.runs.map((r) => r.generated.join())).size > 1) branched++;
+        if (new Set(tree.runs.map((r) => r!.generated.join())).size > 1) branched++;
         for (const [i, threshold] of thresholds.entries()) {
           await pair.small.reset();
           await pair.large.reset();
@@ -65,8 +65,8 @@ describe("the trajectory tree sweep on the toy pair", () => {
       treeSmall += tree.work.small.evaluated + tree.work.small.replayed;
       treeLarge += tree.work.large.evaluated + tree.work.large.replayed;
       for (const r of tree.runs) {
-        aloneSmall += r.stats.smallEvaluated;
-        aloneLarge += r.stats.largeEvaluated;
+        aloneSmall += r!.stats.smallEvaluated;
+        aloneLarge += r!.stats.largeEvaluated;
       }
     }
     expect(treeSmall * 4).toBeLessThan(aloneSmall);

@@ -8,6 +8,7 @@ import {rocAuc, routingQuality} from "../../src/learn/metrics.ts";
 import {trainNetwork} from "../../src/learn/trainNetwork.ts";
 import {validationQuestions} from "../../src/learn/trainRouter.ts";
 import {Rng} from "../../src/learn/trainNetwork.ts";
+import {fileCheckpoint} from "../../src/learn/trainCheckpoint.ts";
 import {tempDir} from "../support/tempDir.ts";
 
 /** n points in d dimensions, label 1 when w·x > 0 (w = 1, −1, 1, …): linearly separable. */
@@ -45,6 +46,29 @@ describe("the hand-written trainer", () => {
     // The learned direction is w's.
     const w = (logreg.layers[0] as Extract<Layer, {type: "linear"}>).weight;
     for (let j = 0; j < 8; j++) expect(Math.sign(w[j]!)).toBe(j % 2 ? -1 : 1);
+  });
+
+  it("a training killed after an epoch resumes from its checkpoint file and ends as an uninterrupted one", () => {
+    const train = separable(600, 8, 5);
+    const validation = separable(200, 8, 6);
+    const o = {...settings, widths: [8, 16, 8, 1], maxEpochs: 8, patience: 100};
+    const whole = trainNetwork(train, validation, o);
+    const file = join(tempDir(), "router.json.checkpoint");
+    const killed = fileCheckpoint(file, "k");
+    // A kill right after epoch 3 was saved (thrown from the next epoch's report).
+    expect(() => trainNetwork(train, validation, {...o, checkpoint: killed, onEpoch: (e) => {
+      if (e.epoch === 4) throw new Error("killed");
+    }})).toThrow("killed");
+    const infos: string[] = [];
+    const resumed = trainNetwork(train, validation, {...o, checkpoint: fileCheckpoint(file, "k", (m) => infos.push(m))});
+    expect(infos).toEqual([`resuming from ${file}: epoch 3 done`]);
+    expect(resumed.history).toEqual(whole.history);
+    expect(resumed.bestEpoch).toBe(whole.bestEpoch);
+    expect(resumed.layers).toEqual(whole.layers);
+    // Another training's checkpoint is not resumed.
+    const other: string[] = [];
+    expect(fileCheckpoint(file, "other", (m) => other.push(m)).load()).toBeUndefined();
+    expect(other[0]).toMatch(/holds another training/);
   });
 
   it("stops early on validation loss and keeps the best epoch's weights", () => {

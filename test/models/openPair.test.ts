@@ -60,6 +60,33 @@ describe("openPair: local or remote, one way to open a pair", () => {
     }
   });
 
+  it("with lanes, workers(n) are n sequences of one context per local model (a remote large model a session each), and a lane alone decodes as the pair does", async () => {
+    const server = await startServer({model: toy.large(), port: 0, threads: 1});
+    const local = await openPair({small: {path: toy.small(), threads: 1}, large: {path: toy.large(), threads: 1}, lanes: true});
+    const remote = await openPair({small: {path: toy.small(), threads: 1}, large: {url: server.url}, lanes: true});
+    const contextOf = (m: unknown) => (m as {context: object}).context;
+    try {
+      const decodeOn = (pair: typeof local, w: {small: typeof local.small; large: typeof local.large}) =>
+        decode({prompt: encodePrompt(pair.tokenizer, PROMPT), small: w.small, large: w.large, tokenizer: pair.tokenizer, router: createRouter("max-prob"), threshold: 0.9, maxTokens: 60});
+      const reference = await decodeOn(local, local);
+      for (const pair of [local, remote]) {
+        const lanes = await pair.workers(3);
+        expect(lanes).toHaveLength(3);
+        expect(new Set(lanes.map((l) => contextOf(l.small))).size).toBe(1);
+        expect(contextOf(lanes[0]!.small)).not.toBe(contextOf(pair.small));
+        expect(new Set(lanes.map((l) => l.large)).size).toBe(3);
+        if (pair === local) expect(new Set(lanes.map((l) => contextOf(l.large))).size).toBe(1);
+        expect(await pair.workers(3)).toEqual(lanes); // asking again makes no more
+        await expect(pair.workers(2)).rejects.toThrow(/lanes were opened 3 at a time, not 2/);
+        expect((await decodeOn(pair, lanes[1]!)).generated).toEqual(reference.generated);
+      }
+    } finally {
+      await local.dispose();
+      await remote.dispose();
+      await server.close();
+    }
+  });
+
   it("refuses an incompatible pair before loading weights", async () => {
     const dir = tempDir();
     await expect(openPair({small: {path: toy.small()}, large: {path: join(dir, "missing.gguf")}})).rejects.toThrow(TlrError);

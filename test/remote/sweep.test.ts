@@ -21,6 +21,8 @@ afterAll(async () => {
   rmSync(root, {recursive: true, force: true});
 });
 
+const untimed = (rows: object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !/Ms$/.test(k))));
+
 /** Comparable fields: tokens, sources, scores, catch-up sizes, bytes (the large model's log-probabilities are compared apart: JSON carries 6 decimals). */
 function comparable(r: DecodeResult) {
   return {
@@ -49,7 +51,7 @@ describe("sweeps with the large model behind tlr serve", () => {
         const prompt = encodePrompt(small.tokenizer, `Question: ${example.question}\nChoices:\n${example.choices.map((c) => `${c.label}. ${c.text}\n`).join("")}Answer:`);
         const common = {prompt, small, tokenizer: small.tokenizer, router, maxTokens: 200, key: example.id};
         const tree = await sweepTree({...common, large: remote, thresholds});
-        if (new Set(tree.runs.map((r) => r.generated.join())).size > 1) branched++;
+        if (new Set(tree.runs.map((r) => r!.generated.join())).size > 1) branched++;
         for (const [i, threshold] of thresholds.entries()) {
           await small.reset();
           await localLarge.reset();
@@ -104,7 +106,6 @@ describe("sweeps with the large model behind tlr serve", () => {
     const restarted = readResults(out, {tokens: false});
     const uninterrupted = readResults(join(root, "ok"), {tokens: false});
     expect(restarted.questions.every((q) => q.error === null)).toBe(true);
-    const untimed = (rows: object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !/Ms$/.test(k))));
     expect(untimed(restarted.questions)).toEqual(untimed(uninterrupted.questions));
   });
 
@@ -129,11 +130,18 @@ describe("sweeps with the large model behind tlr serve", () => {
     expect(fine.length).toBeGreaterThanOrEqual(3 * 4); // the first questions, all 4 runs each
     expect(failed[0]!.error).toMatch(/refused|reset|ECONN/i);
     expect(failed.every((q) => !q.correct && q.stopReason === "error")).toBe(true);
-    // Each question is all-or-nothing, and the summary counts errored questions as wrong.
-    const byQuestion = new Map<number, boolean[]>();
-    for (const q of results.questions) byQuestion.set(q.questionIndex, [...(byQuestion.get(q.questionIndex) ?? []), q.error === null]);
-    for (const oks of byQuestion.values()) expect(new Set(oks).size).toBe(1);
+    // Only the runs that needed the large model end with its error: small-only never does, and its
+    // rows are the uninterrupted sweep's; large-only, which needs it from the first token, does.
+    expect(failed.some((q) => q.routerRole === "baseline-small")).toBe(false);
+    const smallOnly = (qs: typeof results.questions) => untimed(qs.filter((q) => q.routerRole === "baseline-small"));
+    expect(smallOnly(results.questions)).toEqual(smallOnly(readResults(join(root, "ok"), {tokens: false}).questions));
+    const erroredQuestions = new Set(failed.map((q) => q.questionIndex));
+    for (const i of erroredQuestions) expect(results.questions.find((q) => q.questionIndex === i && q.routerRole === "baseline-large")!.error).not.toBeNull();
     for (const s of results.summary) expect(s.questions).toBe(12);
-    expect(results.summary[0]!.errors).toBe(failed.length / results.summary.length);
+    expect(results.summary.find((s) => s.routerRole === "baseline-small")!.errors).toBe(0);
+    expect(results.summary.find((s) => s.routerRole === "baseline-large")!.errors).toBe(erroredQuestions.size);
+    // The error text is visible beside the tables, not only "(n errors)".
+    const summary = await tlr(["summary", out]);
+    expect(summary.stdout).toMatch(/\nerrors \(recorded, counted wrong; tlr sweep --retry-errors runs those questions again\):\n- .*(refused|reset|ECONN)/i);
   });
 });

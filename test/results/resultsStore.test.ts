@@ -27,7 +27,7 @@ function question(i: number, router: string, correct: boolean): QuestionRow {
 function token(i: number, router: string): TokenRow {
   return {
     dataset: "d", pair: "p", router, threshold: 0, questionIndex: i, step: 0, tokenId: 7, piece: "A", source: "small", score: 1, smallToken: 7, smallMaxProb: 0.9,
-    smallMargin: 0.5, smallEntropy: 0.1, smallTopIds: [7], smallTopLogprobs: [-0.1], largeToken: null, largeMaxProb: null, smallEvaluated: 3, largeEvaluated: 0,
+    smallMargin: 0.5, smallEntropy: 0.1, smallTopIds: [7], smallTopLogprobs: [-0.1], largeToken: null, largeMaxProb: null, smallPadded: false, largePadded: null, smallEvaluated: 3, largeEvaluated: 0,
     smallMs: 1, largeMs: 0, probeMs: 0, routerMs: 0, netMs: 0, bytesUp: 0, bytesDown: 0, tMs: 1,
     ...BEFORE_POLICIES_TOKEN,
   };
@@ -39,17 +39,18 @@ const provenance = {models: {p: {small: "s"}}, calibration: {}};
 describe("ResultsStore: the one way a sweep touches its folder", () => {
   it("claims a folder, writes parts, knows what is finished, and consolidates them in question order", async () => {
     const dir = join(tempDir(), "out");
-    const store = ResultsStore.claim(dir, state());
+    const store = await ResultsStore.claim(dir, state());
     expect(store.finished().count).toBe(0);
     store.writePart("b", rows(2), provenance);
     store.writePart("a", rows(0), provenance);
     const done = store.finished();
     expect([done.count, done.has("p", "d", 0), done.has("p", "d", 1), done.has("p", "d", 2)]).toEqual([2, true, false, true]);
     // Resumed by another process: the same claim reopens it and sees the same parts.
-    const again = ResultsStore.claim(dir, state());
+    const again = await ResultsStore.claim(dir, state());
     again.writePart("c", rows(1), provenance);
     const summary = await again.consolidate();
-    expect(readdirSync(join(dir, "parts"))).toEqual([]);
+    // A finished folder is sweep.json and the three results files: no empty parts/ left behind.
+    expect(readdirSync(dir).sort()).toEqual(["questions.arrow", "summary.arrow", "sweep.json", "tokens.arrow"]);
     expect(summary.map((s) => [s.router, s.routerRole, s.questions, s.correct])).toEqual([["small-only", "baseline-small", 3, 2], ["max-prob", "router", 3, 3]]);
     const results = readResults(dir, {tokens: true});
     expect(results.questions.map((q) => `${q.questionIndex}:${q.router}`)).toEqual(["0:small-only", "0:max-prob", "1:small-only", "1:max-prob", "2:small-only", "2:max-prob"]);
@@ -60,21 +61,21 @@ describe("ResultsStore: the one way a sweep touches its folder", () => {
     expect(ResultsStore.open(dir).finished().count).toBe(3);
   });
 
-  it("refuses a folder of another config or shard", () => {
+  it("refuses a folder of another config or shard", async () => {
     const dir = tempDir();
-    ResultsStore.claim(dir, state({index: 1, count: 2}));
-    expect(() => ResultsStore.claim(dir, {...state({index: 1, count: 2}), configHash: "other", configFile: "other.json"})).toThrow("holds a sweep of another config (exp.json)");
-    expect(() => ResultsStore.claim(dir, state({index: 2, count: 2}))).toThrow(TlrError);
-    expect(() => ResultsStore.claim(dir, state())).toThrow("holds shard 1/2 of this sweep, not the whole");
+    await ResultsStore.claim(dir, state({index: 1, count: 2}));
+    await expect(ResultsStore.claim(dir, {...state({index: 1, count: 2}), configHash: "other", configFile: "other.json"})).rejects.toThrow("holds a sweep of another config (exp.json)");
+    await expect(ResultsStore.claim(dir, state({index: 2, count: 2}))).rejects.toThrow(TlrError);
+    await expect(ResultsStore.claim(dir, state())).rejects.toThrow("holds shard 1/2 of this sweep, not the whole");
     expect(() => ResultsStore.open(join(dir, "nowhere"))).toThrow(/not a tlr sweep folder/);
   });
 
   it("merges the folders of shards into one", async () => {
     const root = tempDir();
-    const one = ResultsStore.claim(join(root, "s1"), state({index: 1, count: 2}));
+    const one = await ResultsStore.claim(join(root, "s1"), state({index: 1, count: 2}));
     one.writePart("x", rows(0), provenance);
     await one.consolidate();
-    const two = ResultsStore.claim(join(root, "s2"), state({index: 2, count: 2}));
+    const two = await ResultsStore.claim(join(root, "s2"), state({index: 2, count: 2}));
     two.writePart("y", rows(1), provenance); // left as a part: merged all the same
     const merged = await mergeSweeps([join(root, "s1"), join(root, "s2")], join(root, "all"));
     expect(merged.shards).toEqual(["1/2", "2/2"]);

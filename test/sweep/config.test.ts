@@ -24,6 +24,24 @@ describe("experiment configs", () => {
     ["thresholds and targets together", {...base, routers: [{kind: "margin", thresholds: [1], targets: [0.1]}]}, 'exp.json: routers[0]: router margin needs exactly one of "thresholds" and "targets"'],
     ["a seed on a router without one", {...base, routers: [{kind: "max-prob", seed: 3, thresholds: [1]}]}, "exp.json: routers[0].seed: only the random router takes a seed"],
     ["a target out of range", {...base, routers: [{kind: "max-prob", targets: [1.5]}]}, "exp.json: routers[0].targets[0]: Too big"],
+    // Runs that would be counted twice (issue 14: [0.8, 0.8] gave n = 10 for 5 questions).
+    ["a threshold given twice", {...base, routers: [{kind: "max-prob", thresholds: [0.8, 0.5, 0.8]}]}, "exp.json: routers[0].thresholds[2]: 0.8 is already in the list; give each value once (a run is counted once)"],
+    ["a target given twice", {...base, routers: [{kind: "margin", targets: [0.02, 0.02]}]}, "exp.json: routers[0].targets[1]: 0.02 is already in the list"],
+    ["one router in two entries", {...base, routers: [{kind: "random", thresholds: [0.1]}, {kind: "oracle"}, {kind: "random", seed: 0, thresholds: [0.2]}]}, "exp.json: routers[2]: the same router as routers[0] (random); give all its thresholds in one entry"],
+    ["thresholds for the oracle (its τ is fixed)", {...base, routers: [{kind: "oracle", thresholds: [0.3]}]}, 'exp.json: routers[0].thresholds: router oracle has a fixed threshold (0.5); remove "thresholds"'],
+    // Baselines in disguise: every sweep runs small-only and large-only already.
+    ["a baseline as a router", {...base, routers: [{kind: "always-large"}]}, "exp.json: routers[0].kind: every sweep runs large-only as a baseline; remove this router"],
+    ["a max-prob τ that never routes", {...base, routers: [{kind: "max-prob", thresholds: [0.5, -1]}]}, "exp.json: routers[0].thresholds[1]: τ = -1 never routes for max-prob (its scores lie in [0, 1]): that is the small-only baseline, which every sweep runs; use τ in (0, 1]"],
+    ["a max-prob τ that always routes", {...base, routers: [{kind: "max-prob", thresholds: [2]}]}, "exp.json: routers[0].thresholds[0]: τ = 2 routes every token for max-prob (its scores lie in [0, 1]): that is the large-only baseline"],
+    ["a random p of 1", {...base, routers: [{kind: "random", thresholds: [1]}]}, "exp.json: routers[0].thresholds[0]: τ = 1 routes every token for random (its scores lie in [0, 1)): that is the large-only baseline, which every sweep runs; use τ in (0, 1)"],
+    ["a positive neg-entropy τ", {...base, routers: [{kind: "neg-entropy", thresholds: [0.5]}]}, "exp.json: routers[0].thresholds[0]: τ = 0.5 routes every token for neg-entropy (its scores lie in ≤ 0)"],
+    // Union fields (a pair, a model) name the missing or wrong field, not zod's bare "Invalid input".
+    ["a pair without a name", {...base, pairs: [{small: "s.gguf", large: "l.gguf"}]}, 'exp.json: pairs[0]: missing field "name" (a string): add it'],
+    ["a pair without its large model", {...base, pairs: [{name: "p", small: "s.gguf"}]}, 'exp.json: pairs[0]: missing field "large" (a string or an object): add it'],
+    ["a model of the wrong type", {...base, pairs: [{name: "p", small: 3, large: "l.gguf"}]}, "exp.json: pairs[0].small: expected a string or an object, got number"],
+    ["a model object without its path", {...base, pairs: [{name: "p", small: {threads: 1}, large: "l.gguf"}]}, 'exp.json: pairs[0].small: missing field "path" (a string): add it'],
+    ["a pair that is a string", {...base, pairs: ["toy-arith"]}, "exp.json: pairs[0]: expected an object, got string"],
+    ["a missing top-level field", {name: "t", pairs: base.pairs, routers: base.routers}, 'exp.json: missing field "datasets" (an array): add it'],
   ])("refuses %s with one line naming the field", (_what, config, message) => {
     expect(() => parse(config)).toThrow(TlrError);
     expect(() => parse(config)).toThrow(message);

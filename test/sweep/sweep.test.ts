@@ -55,7 +55,7 @@ describe("tlr sweep on the toy pair", () => {
     ]);
     for (const s of whole.summary) expect(s.questions).toBe(QUESTIONS);
     expect(whole.summary.map((s) => s.routerRole)).toEqual(["baseline-small", "baseline-large", ...config.routers[0]!.thresholds!.map(() => "router"), "oracle", "router"]);
-    expect(whole.metadata.schemaVersion).toBe("2");
+    expect(whole.metadata.schemaVersion).toBe("3");
     expect(whole.questions).toHaveLength(QUESTIONS * runs.length);
     expect(whole.tokens).toHaveLength(whole.questions.reduce((n, q) => n + q.generated, 0));
     const small = whole.summary.find((s) => s.router === "small-only")!;

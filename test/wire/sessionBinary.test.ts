@@ -16,6 +16,15 @@ describe("the binary session request", () => {
     }
   });
 
+  it("carries an optional count of top log-probabilities after everything else, costing nothing when absent", () => {
+    const plain = encodeSessionRequest(session, 7, [1, 2]);
+    const more = encodeSessionRequest(session, 7, [1, 2], undefined, undefined, undefined, 129);
+    expect(more.subarray(0, plain.length)).toEqual(plain);
+    expect(more.length).toBe(plain.length + 2);
+    expect(decodeSessionRequest(more)).toEqual({session, keep: 7, ids: [1, 2], top: 129});
+    expect(decodeSessionRequest(encodeSessionRequest(session, 7, [1, 2, 3], [1, 2], undefined, undefined, 3))).toEqual({session, keep: 7, ids: [1, 2, 3], batches: [1, 2], top: 3});
+  });
+
   it("spends 10 bytes on its header and 1–3 bytes per id, far fewer than JSON", () => {
     const ids = [283, 259, 275, 261, 259, 284, 259, 273, 259, 275, 276, 269, 259, 289];
     const binary = encodeSessionRequest(session, 87, ids).length;
@@ -28,7 +37,8 @@ describe("the binary session request", () => {
     expect(() => decodeSessionRequest(good.subarray(0, 5))).toThrow(/shorter than its 9-byte header/);
     expect(() => decodeSessionRequest(Buffer.from([3, ...good.subarray(1)]))).toThrow(/unknown version 3/);
     expect(() => decodeSessionRequest(good.subarray(0, good.length - 2))).toThrow(/ends inside an id|has \d+ bytes left/);
-    expect(() => decodeSessionRequest(Buffer.concat([good, Buffer.from([0])]))).toThrow(/1 bytes follow the request/);
+    expect(() => decodeSessionRequest(Buffer.concat([good, Buffer.from([0])]))).toThrow(/top must be a positive count/);
+    expect(() => decodeSessionRequest(Buffer.concat([good, Buffer.from([5, 0])]))).toThrow(/1 bytes follow the request/);
     expect(() => decodeSessionRequest(Buffer.from([1, ...Buffer.from(session, "hex"), 0, 255, 255, 255, 255, 255, 1]))).toThrow(/too large|announces/);
   });
 });

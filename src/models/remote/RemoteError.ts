@@ -9,8 +9,10 @@ import {TlrError} from "../../util/errors.ts";
  *   http        the server answered 5xx (or 503 busy)
  *   malformed   the answer was not the JSON the protocol promises
  *   rejected    the server answered 4xx: the request or the credentials are wrong
+ *   unsupported the server answered well, but in a shape the protocol cannot use (token text
+ *               where ids are needed): another protocol is needed, so it is not retried
  */
-export type RemoteErrorKind = "refused" | "timeout" | "reset" | "network" | "http" | "malformed" | "rejected";
+export type RemoteErrorKind = "refused" | "timeout" | "reset" | "network" | "http" | "malformed" | "rejected" | "unsupported";
 
 const RETRYABLE: ReadonlySet<RemoteErrorKind> = new Set(["refused", "timeout", "reset", "network", "http", "malformed"]);
 

@@ -1,11 +1,12 @@
 import {randomBytes} from "node:crypto";
 import type {LimitFunction} from "p-limit";
 import {ContextFullError, TlrError} from "../../util/errors.ts";
+import {MAX_VOCAB_SIZE_DIFFERENCE} from "../vocabulary.ts";
 import {commonPrefixLength, planEvaluation, ScheduleMirror} from "../schedule.ts";
 import type {ModelInfo, NextOptions, NextResult, TokenModel, TurnOptions, TurnResult, VerifyResult, WireUse} from "../TokenModel.ts";
 import type {Prediction, Token} from "../../core/Prediction.ts";
 import type {HttpClient, HttpExchange} from "./HttpClient.ts";
-import {predictionFromLogprobs, type ParsedLogprobs} from "../../wire/logprobs.ts";
+import {predictionFromLogprobs, TEXT_TOKENS_REASON, type ParsedLogprobs} from "../../wire/logprobs.ts";
 import {RemoteError} from "./RemoteError.ts";
 import {errorCode, malformed, replyData, replyJson} from "./replies.ts";
 import {withRetries, type RetryPolicy} from "./retry.ts";
@@ -25,6 +26,10 @@ export interface RemoteLink {
   /** Caps the requests in flight to this server across all its models (questions). */
   limit: LimitFunction;
   request: RequestContext;
+  /** Ids at or above this are padding rows the small model lacks: never taken as the token. */
+  vocabLimit: number;
+  /** The served model's row count where the server says it; replies beyond it are malformed. */
+  serverVocabSize: number | undefined;
 }
 
 interface CallResults {
@@ -84,13 +89,48 @@ export class RemoteModel implements TokenModel {
     this.cached = undefined;
     const {evaluated} = this.schedule.call(transcript, options.cuts); // the run's own catch-up size (see ScheduleMirror)
     const wire = emptyWire();
-    const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts) : () => this.statelessCall(transcript, wire);
-    const result = await withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    const ask = (top?: number) => {
+      const call = this.link.protocol === "session" ? () => this.sessionCall(transcript, wire, cuts, {top}) : () => this.statelessCall(transcript, wire, 1, top);
+      return withRetries(() => this.link.limit(call), this.link.retry, () => wire.retries++);
+    };
+    const result = await ask();
+    let prediction = this.predictions(result.parsed)[0]!;
+    if (prediction.token >= this.link.vocabLimit) prediction = await this.sharedToken(prediction, result.parsed[0]!, ask);
     wire.ms = performance.now() - start;
-    const prediction = this.predictions(result.parsed)[0]!;
     if (result.evaluated !== undefined) wire.serverEvaluated = result.evaluated;
     this.cached = {transcript: [...transcript], cuts: cuts && [...cuts], prediction, evaluated};
     return {prediction, evaluated, fromState: false, replayed: 0, ms: result.computeMs ?? wire.ms, wire};
+  }
+
+  /** Ids beyond the served model's vocabulary (where known) are a broken reply. */
+  private checkReply(parsed: ParsedLogprobs): void {
+    const bound = this.link.serverVocabSize;
+    if (bound !== undefined && (parsed.token >= bound || !parsed.top.every((t) => t.id < bound))) {
+      throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${parsed.token}, outside the vocabulary of ${bound}`);
+    }
+  }
+
+  /**
+   * The server's argmax is a padding row the small model lacks: take the best shared id of its
+   * top-K, as the local backend does (LocalModel.sharedToken); when none of them is shared, ask
+   * again for as many as there are padding rows plus one (a server whose size is unknown is
+   * assumed padded by at most MAX_VOCAB_SIZE_DIFFERENCE). The other features stay the server's.
+   */
+  private async sharedToken(prediction: Prediction, parsed: ParsedLogprobs, ask: (top: number) => Promise<CallResults>): Promise<Prediction> {
+    const byLogprob = (list: readonly {id: Token; logprob: number}[]) => [...list].sort((a, b) => b.logprob - a.logprob);
+    let best = byLogprob(parsed.top).find((t) => t.id < this.link.vocabLimit);
+    if (!best) {
+      const rows = this.link.serverVocabSize ?? this.link.vocabLimit + MAX_VOCAB_SIZE_DIFFERENCE;
+      const top = Math.max(this.link.topK + 1, rows - this.link.vocabLimit + 1);
+      const more = (await ask(top)).parsed[0]!;
+      this.checkReply(more);
+      best = byLogprob(more.top).find((t) => t.id < this.link.vocabLimit);
+      if (!best) {
+        const url = this.link.http.base.href;
+        throw new RemoteError("malformed", url, `${url}: none of the ${more.top.length} most likely tokens it answered is below the shared vocabulary of ${this.link.vocabLimit} ids (asked for ${top})`);
+      }
+    }
+    return {...prediction, token: best.id, padded: true};
   }
 
   private check(transcript: readonly Token[]): void {
@@ -129,7 +169,12 @@ export class RemoteModel implements TokenModel {
       () => wire.retries++,
     );
     wire.ms = performance.now() - start;
-    const steps = this.predictions(results.parsed).map((prediction, i): NextResult => ({prediction, evaluated: i === 0 ? first.evaluated : 1, fromState: false, replayed: 0, ms: 0}));
+    // A padding id the server wrote ends the turn there (as the best shared id): what it wrote after it followed an id the small model cannot hold.
+    const predictions = this.predictions(results.parsed);
+    const padded = predictions.findIndex((p) => p.padded === true);
+    if (padded >= 0) predictions.length = padded + 1;
+    this.unpadded(predictions);
+    const steps = predictions.map((prediction, i): NextResult => ({prediction, evaluated: i === 0 ? first.evaluated : 1, fromState: false, replayed: 0, ms: 0}));
     for (let i = 1; i < steps.length; i++) this.schedule.call([...transcript, ...results.parsed.slice(0, i).map((p) => p.token)]);
     if (results.evaluated !== undefined) wire.serverEvaluated = results.evaluated;
     const ms = results.computeMs ?? wire.ms;
@@ -154,7 +199,7 @@ export class RemoteModel implements TokenModel {
     if (results.evaluated !== undefined) wire.serverEvaluated = results.evaluated;
     const accepted = results.accepted ?? 0;
     if (accepted > drafts.length || results.parsed.length !== accepted + 1) throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered a verification with ${results.parsed.length} predictions for ${accepted} accepted drafts`);
-    return {predictions: this.predictions(results.parsed), accepted, evaluated: first.evaluated + drafts.length, ms: results.computeMs ?? wire.ms, wire};
+    return {predictions: this.unpadded(this.predictions(results.parsed)), accepted, evaluated: first.evaluated + drafts.length, ms: results.computeMs ?? wire.ms, wire};
   }
 
   /**
@@ -194,18 +239,33 @@ export class RemoteModel implements TokenModel {
     this.batchEnds = [];
     this.serverHeld = [];
     this.used = true;
-    const predictions = this.predictions(steps.map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))})));
+    const predictions = this.unpadded(this.predictions(steps.map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))}))));
     return {predictions, ...(accepted === undefined ? {} : {accepted}), ms: serverTimingMs(ex) ?? wire.ms, wire};
   }
 
-  /** Checked predictions from parsed log-probabilities. */
+  /**
+   * Checked predictions from parsed log-probabilities. A padding id (≥ vocabLimit, one the small
+   * model lacks) becomes the best shared id of the top log-probabilities when they hold one
+   * (`padded`); else it stays, for `next` to ask again with more (`sharedToken`).
+   */
   private predictions(parsed: readonly ParsedLogprobs[]): Prediction[] {
-    for (const p of parsed) {
-      if (p.token >= this.info.vocabSize || !p.top.every((t) => t.id < this.info.vocabSize)) {
-        throw new RemoteError("malformed", this.link.http.base.href, `${this.link.http.base.href} answered token id ${p.token}, outside the vocabulary of ${this.info.vocabSize}`);
-      }
+    for (const p of parsed) this.checkReply(p);
+    return parsed.map((p) => {
+      const prediction = predictionFromLogprobs(p, this.link.topK);
+      if (prediction.token < this.link.vocabLimit) return prediction;
+      const best = bestShared(p.top, this.link.vocabLimit);
+      return best ? {...prediction, token: best.id, padded: true} : prediction;
+    });
+  }
+
+  /** `predictions`, refused where a padding id found no shared id among its top log-probabilities (a turn or a verification cannot ask again). */
+  private unpadded(predictions: Prediction[]): Prediction[] {
+    const bad = predictions.find((p) => p.token >= this.link.vocabLimit);
+    if (bad) {
+      const url = this.link.http.base.href;
+      throw new RemoteError("malformed", url, `${url} answered padding id ${bad.token} with no id below the shared vocabulary of ${this.link.vocabLimit} among its ${bad.top.length} top log-probabilities`);
     }
-    return parsed.map((p) => predictionFromLogprobs(p, this.link.topK));
+    return predictions;
   }
 
   /**
@@ -217,7 +277,7 @@ export class RemoteModel implements TokenModel {
    * sends `keep` = the last batch the schedules share and the batch sizes after it, so the server
    * reproduces the schedule and its numbers.
    */
-  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[], turn?: {call: SessionCall; drafts?: readonly Token[]}): Promise<CallResults> {
+  private async sessionCall(transcript: readonly Token[], wire: WireUse, cuts?: readonly number[], turn?: {call?: SessionCall; drafts?: readonly Token[]; top?: number}): Promise<CallResults> {
     const held = this.serverHeld;
     const drafts = turn?.drafts ?? [];
     const plain = planEvaluation(held, this.batchEnds, transcript);
@@ -227,7 +287,7 @@ export class RemoteModel implements TokenModel {
     const sent = [...transcript, ...drafts];
     const body = (keep: number, batches?: readonly number[]) => {
       const all = batches && drafts.length > 0 ? [...batches, drafts.length] : batches;
-      return encodeSessionRequest(this.session, keep, sent.slice(keep), all, turn?.call, this.nextSeq?.());
+      return encodeSessionRequest(this.session, keep, sent.slice(keep), all, turn?.call, this.nextSeq?.(), turn?.top);
     };
     const next = (keep: number, batches?: readonly number[]) => this.post("/session/next", body(keep, batches), wire, SESSION_BINARY_TYPE);
     // The schedule the server would follow anyway (append-only decoding) needs no batch list: the request stays minimal.
@@ -239,12 +299,12 @@ export class RemoteModel implements TokenModel {
       ex = await next(0, sizes(ends, 0));
     }
     const url = this.link.http.base.href;
-    const steps = !turn || turn.call.mode === "next" ? [replyData(ex, url, SessionNextReply)] : undefined;
+    const steps = !turn?.call || turn.call.mode === "next" ? [replyData(ex, url, SessionNextReply)] : undefined;
     const many = steps ? undefined : replyData(ex, url, SessionTurnReply);
     const parsed = (steps ?? many!.steps).map((r) => ({token: r.token, top: r.top.map(([id, logprob]) => ({id, logprob}))}));
     const written = parsed.map((p) => p.token);
     const n = transcript.length;
-    if (turn?.call.mode === "verify") {
+    if (turn?.call?.mode === "verify") {
       const a = many!.accepted ?? 0;
       this.batchEnds = drafts.length > 0 ? [...ends, n + drafts.length] : ends;
       this.serverHeld = [...transcript, ...drafts];
@@ -258,12 +318,17 @@ export class RemoteModel implements TokenModel {
     return {parsed, accepted: many?.accepted, computeMs: serverTimingMs(ex), evaluated: numberHeader(ex, EVALUATED_HEADER)};
   }
 
-  private async statelessCall(transcript: readonly Token[], wire: WireUse, max = 1): Promise<CallResults> {
+  private async statelessCall(transcript: readonly Token[], wire: WireUse, max = 1, top?: number): Promise<CallResults> {
     const protocol = STATELESS_PROTOCOLS[this.link.protocol as Exclude<RemoteProtocol, "session">];
-    const ex = await this.post(protocol.path, protocol.body(transcript, this.link.request, max), wire);
+    const request = top === undefined ? this.link.request : {...this.link.request, topK: top};
+    const ex = await this.post(protocol.path, protocol.body(transcript, request, max), wire);
     const url = this.link.http.base.href;
     const reply = protocol.parse(replyJson(ex, url));
-    if (typeof reply === "string") throw malformed(ex, url, reply);
+    if (typeof reply === "string") {
+      // Token text instead of ids is the server's way of answering, not a transient fault.
+      if (reply.startsWith(TEXT_TOKENS_REASON)) throw new RemoteError("unsupported", url, `${url} answered HTTP ${ex.status} with a body this protocol cannot use: ${reply}`, {status: ex.status});
+      throw malformed(ex, url, reply);
+    }
     // tlr serve reports its compute in headers on /v1/completions too.
     return {parsed: reply.parsed, computeMs: reply.computeMs ?? serverTimingMs(ex), evaluated: reply.evaluated ?? numberHeader(ex, EVALUATED_HEADER)};
   }
@@ -330,4 +395,11 @@ function serverTimingMs(ex: HttpExchange): number | undefined {
   const v = ex.headers[COMPUTE_HEADER];
   const m = typeof v === "string" ? /compute;dur=([\d.]+)/.exec(v) : null;
   return m ? Number(m[1]) : undefined;
+}
+
+/** The most likely id below `limit` among top log-probabilities (in any order), if any. */
+function bestShared(top: readonly {id: Token; logprob: number}[], limit: number): {id: Token; logprob: number} | undefined {
+  let best: {id: Token; logprob: number} | undefined;
+  for (const t of top) if (t.id < limit && (!best || t.logprob > best.logprob)) best = t;
+  return best;
 }

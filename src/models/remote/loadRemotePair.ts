@@ -36,12 +36,15 @@ export async function loadRemotePair(options: RemotePairOptions): Promise<Remote
     throw error;
   }
   for (const w of backend.warnings) options.onWarning?.(w);
+  const vocabulary = backend.vocabulary ?? {warnings: [], sharedSize: Math.min(small.info.vocabSize, backend.info.vocabSize)};
+  // The server's model may have fewer rows than the small one: the small model then keeps to the shared ids too.
+  await small.limitVocabulary(vocabulary.sharedSize);
   const large = backend.createModel();
   return {
     small,
     large,
     backend,
-    vocabulary: backend.vocabulary ?? {warnings: [], sharedSize: Math.min(small.info.vocabSize, backend.info.vocabSize)},
+    vocabulary,
     dispose: async () => {
       await large.dispose();
       backend.dispose();

@@ -20,7 +20,7 @@ const LlamaVocabFacts = z.object({
 export interface RemoteVocabularyInput {
   http: HttpClient;
   retry: RetryPolicy;
-  server: "tlr" | "llama.cpp" | "openai";
+  server: "tlr" | "llama.cpp" | "sglang" | "vllm" | "openai";
   small: VocabularyInfo;
   tokenizer: Tokenizer | undefined;
 }
@@ -70,7 +70,7 @@ export async function checkRemoteVocabulary(input: RemoteVocabularyInput): Promi
     if (mine !== undefined && theirs !== undefined && mine !== theirs) refuse(`${name} token (${JSON.stringify(mine)} vs ${JSON.stringify(theirs)})`);
   }
   const sharedSize = Math.min(meta.n_vocab, small.tokens.length);
-  const warnings = sizeDiff > 0 ? [`vocabulary sizes differ by ${sizeDiff} padding ids; an id at or above ${sharedSize} from either model is an error`] : [];
+  const warnings = sizeDiff > 0 ? [`vocabulary sizes differ by ${sizeDiff} padding ids; where a model ranks a padding id (≥ ${sharedSize}) first, its best shared id is taken and the token marked padded`] : [];
   if (input.tokenizer) {
     const ids: Token[] = Array.from({length: sharedSize}, (_, i) => i);
     const reply = z.object({content: z.string()}).safeParse(await getJson("POST", "/detokenize", {tokens: ids}));

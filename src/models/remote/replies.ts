@@ -1,6 +1,7 @@
 import type {z} from "zod";
 import type {HttpExchange} from "./HttpClient.ts";
 import {RemoteError} from "./RemoteError.ts";
+import {describeZodIssue} from "../../util/zodIssue.ts";
 
 /*
  * Turning an HTTP exchange into validated JSON, or into the `RemoteError` that says what went
@@ -51,6 +52,5 @@ export function replyJson(ex: HttpExchange, url: string): unknown {
 export function replyData<S extends z.ZodType>(ex: HttpExchange, url: string, schema: S): z.infer<S> {
   const r = schema.safeParse(replyJson(ex, url));
   if (r.success) return r.data;
-  const i = r.error.issues[0];
-  throw malformed(ex, url, `${i?.path.join(".") || "body"}: ${i?.message ?? "unexpected shape"}`);
+  throw malformed(ex, url, describeZodIssue(r.error.issues[0]!, "body"));
 }

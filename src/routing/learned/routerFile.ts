@@ -1,6 +1,7 @@
-import {readFileSync, writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {TlrError, errorMessage} from "../../util/errors.ts";
+import {writeFileAtomic} from "../../util/fileError.ts";
 import {describeZodIssue} from "../../util/zodIssue.ts";
 import {FeatureSpecSchema} from "./featureSpec.ts";
 import {LayerSchema} from "./network.ts";
@@ -84,5 +85,5 @@ export function readRouterFile(path: string): RouterFile {
 }
 
 export function writeRouterFile(path: string, file: RouterFileInput): void {
-  writeFileSync(path, JSON.stringify(RouterFileSchema.parse(file), null, 1) + "\n");
+  writeFileAtomic(path, JSON.stringify(RouterFileSchema.parse(file), null, 1) + "\n");
 }
