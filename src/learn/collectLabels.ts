@@ -142,8 +142,11 @@ export async function collectLabels(options: CollectOptions): Promise<Collected>
     const ref = await referenceTokens(options, example, prompt, reference, stop);
     const transcript: Token[] = [...prompt];
     for (const [step, refToken] of ref.entries()) {
-      const s = (await small.next(transcript)).prediction;
-      const l = (await large.next(transcript)).prediction;
+      // Both models are asked at every step: the prompt as one batch, then a token a batch, as in a
+      // decoding run. Said explicitly, since a continuation below leaves the models in another state.
+      const cuts = Array.from({length: step}, (_, k) => prompt.length + k);
+      const s = (await small.next(transcript, {cuts})).prediction;
+      const l = (await large.next(transcript, {cuts})).prediction;
       let label: number;
       let rule: LabelRule;
       if (s.token === refToken) [label, rule] = [1, "small-right"];

@@ -32,7 +32,7 @@ describe("tlr sweep CONFIG --plan", () => {
     expect(getLlama).not.toHaveBeenCalled();
     expect(existsSync(join(dir, "results"))).toBe(false);
     const lines = run.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe(`plan of ${config} → ${join(dir, "results")} (nothing loaded, nothing written)`);
+    expect(lines[0]).toBe(`plan of ${config} → ${join(dir, "results", "shard-2-of-4")} (nothing loaded, nothing written)`);
     expect(run.stdout).toContain("  toy_arith (eval, toy_arith:toy, generated): 10 questions"); // shard 2 of 4
     expect(run.stdout).toMatch(/ {4}small .*toy-arith-small\.gguf \(\d+\.\d MB, ~\d+\.\d ms\/token on a CPU, rough\)/);
     expect(run.stdout).toContain("  max-prob: τ 0.5, 0.9, 0.99");
