@@ -52,21 +52,32 @@ export async function sweepRuns(options: SweepRunsOptions): Promise<SweepRunsRes
   const memo = options.memo ?? {small: new MemoModel(options.small, P, share), large: new MemoModel(options.large, P, share)};
   if (memo.small.share !== share || memo.large.share !== share) throw new Error(`sweepRuns: share "${share}" with a memo made for share "${memo.large.share}"`);
   const before = {small: {...memo.small.work}, large: {...memo.large.work}};
-  const runs: (DecodeResult | undefined)[] = [];
-  const errors: (Error | undefined)[] = [];
-  for (const threshold of thresholds) {
+  const runs: (DecodeResult | undefined)[] = thresholds.map(() => undefined);
+  const errors: (Error | undefined)[] = thresholds.map(() => undefined);
+  for (const i of runOrder(thresholds, share)) {
     try {
-      const run = await decode({...options, threshold, small: memo.small, large: memo.large});
+      const run = await decode({...options, threshold: thresholds[i]!, small: memo.small, large: memo.large});
       run.stats.wallMs = pathComputeMs(run.events);
-      runs.push(run);
-      errors.push(undefined);
+      runs[i] = run;
     } catch (error) {
       if (!options.recordLargeError?.(error)) throw error;
-      runs.push(undefined);
-      errors.push(error instanceof Error ? error : new Error(String(error)));
+      errors[i] = error instanceof Error ? error : new Error(String(error));
     }
   }
   return {runs, errors, work: {small: diff(memo.small.work, before.small), large: diff(memo.large.work, before.large)}};
+}
+
+/**
+ * The order the runs are computed in: as given for share "exact" (any order gives the same runs).
+ * For "tokens", highest threshold first: a router sends a step to the large model when its score
+ * is below the threshold, so on a shared path that run asks the large model at every step where a
+ * lower threshold would, and the lower ones find those predictions in the memo instead of catching
+ * the model up again from wherever its KV state last was. The first run computed asks the model
+ * for everything itself, so the highest threshold's run is exactly its independent run.
+ */
+export function runOrder(thresholds: readonly number[], share: ShareMode): number[] {
+  const order = thresholds.map((_, i) => i);
+  return share === "tokens" ? order.sort((a, b) => thresholds[b]! - thresholds[a]! || a - b) : order;
 }
 
 /** The measured compute on a run's own path: its small-model, router and large-model work, oracle peeks included. */
