@@ -103,6 +103,22 @@ describe('sweeps with share "tokens" on the toy pair', () => {
       expect(untimed(swept.runs[1]!), `question ${q}`).toEqual(untimed(highest));
     }
   });
+
+  it("in one memo for all of a question's routers (as tlr sweep shares it), the baselines computed first stay exactly as they run alone", async () => {
+    for (let q = 0; q < 4; q++) {
+      const n = prompts[q]!.length;
+      const memo = {small: new MemoModel(pair.small, n, "tokens"), large: new MemoModel(pair.large, n, "tokens")};
+      const swept = [];
+      for (const kind of ["always-small", "always-large", "max-prob"] as const) {
+        swept.push(await sweepRuns({...common(q), router: createRouter(kind), thresholds: kind === "max-prob" ? [0.5, 0.9] : [0], share: "tokens", memo}));
+      }
+      for (const [i, kind] of (["always-small", "always-large"] as const).entries()) {
+        await fresh();
+        const alone = await decode({...common(q), router: createRouter(kind), threshold: 0});
+        expect(untimed(swept[i]!.runs[0]!), `question ${q}, ${kind}`).toEqual(untimed(alone));
+      }
+    }
+  });
 });
 
 describe('MemoModel with share "tokens"', () => {
