@@ -4,6 +4,8 @@
  *                the question's memoised models (sweepRuns)
  *   highest      the single highest threshold (τ = 0.99) alone (decode)
  *   independent  the 10 thresholds as 10 separate runs (decode), models reset before each
+ *   tokens       as tree, with share "tokens": calls shared by tokens alone (not exact; its drift
+ *                against the exact runs: bench/share-drift.ts)
  * Same questions, same process, alternating; median of REPS passes; with the model evaluations
  * each needed (steps = calls, tokens = tokens evaluated).
  *
@@ -29,10 +31,10 @@ const base = {small: pair.small, large: pair.large, tokenizer: pair.small.tokeni
 type Work = {smallSteps: number; smallTokens: number; largeSteps: number; largeTokens: number};
 const zero = (): Work => ({smallSteps: 0, smallTokens: 0, largeSteps: 0, largeTokens: 0});
 
-async function tree(): Promise<Work> {
+async function tree(share: "exact" | "tokens"): Promise<Work> {
   const w = zero();
   for (const [q, prompt] of prompts.entries()) {
-    const r = await sweepRuns({...base, prompt, thresholds: THRESHOLDS, key: String(q)});
+    const r = await sweepRuns({...base, prompt, thresholds: THRESHOLDS, key: String(q), share});
     w.smallSteps += r.work.small.calls;
     w.smallTokens += r.work.small.evaluated + r.work.small.replayed;
     w.largeSteps += r.work.large.calls;
@@ -56,11 +58,14 @@ async function alone(thresholds: number[]): Promise<Work> {
   return w;
 }
 
-const schemes = {tree, highest: () => alone([THRESHOLDS.at(-1)!]), independent: () => alone(THRESHOLDS)};
-const times: Record<string, number[]> = {tree: [], highest: [], independent: []};
+const schemes = {tree: () => tree("exact"), highest: () => alone([THRESHOLDS.at(-1)!]), independent: () => alone(THRESHOLDS), tokens: () => tree("tokens")};
+const times: Record<string, number[]> = {tree: [], highest: [], independent: [], tokens: []};
 const work: Record<string, Work> = {};
 for (let rep = 0; rep < REPS; rep++) {
   for (const [name, run] of Object.entries(schemes)) {
+    // Every scheme starts from empty KV states (a tree carries its last run's state into the next scheme otherwise).
+    await pair.small.reset();
+    await pair.large.reset();
     const t0 = performance.now();
     work[name] = await run();
     times[name]!.push(performance.now() - t0);
@@ -76,10 +81,13 @@ const figures = {
   work,
   treeOverHighest: ms.tree! / ms.highest!,
   independentOverTree: ms.independent! / ms.tree!,
+  tokensOverHighest: ms.tokens! / ms.highest!,
+  independentOverTokens: ms.independent! / ms.tokens!,
 };
 for (const name of Object.keys(schemes)) {
   const w = work[name]!;
   console.log(`${name.padEnd(12)} ${(ms[name]! / 1000).toFixed(2)} s   small ${w.smallSteps} steps / ${w.smallTokens} tokens   large ${w.largeSteps} steps / ${w.largeTokens} tokens`);
 }
 console.log(`tree / highest = ${figures.treeOverHighest.toFixed(2)}×, independent / tree = ${figures.independentOverTree.toFixed(2)}×`);
+console.log(`tokens / highest = ${figures.tokensOverHighest.toFixed(2)}×, independent / tokens = ${figures.independentOverTokens.toFixed(2)}× (share "tokens": not exact)`);
 record("sweep-tree", `npx tsx bench/sweep-tree.ts ${QUESTIONS} ${REPS}`, figures);

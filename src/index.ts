@@ -60,7 +60,7 @@ export {DEFAULT_POLICY, isOptimistic, parsePolicy, POLICY_KINDS, policyName, STI
 export type {CallKind, DecodeEvent} from "./decoding/events.ts";
 export {DEVICE_PROFILES, PAPER_PROFILE, replayTimeline, type DeviceProfile, type Timeline, type TimelineOptions} from "./decoding/timeline.ts";
 export {RunModel} from "./decoding/RunModel.ts";
-export {MemoModel, type ModelWork} from "./decoding/memo.ts";
+export {MemoModel, SHARE_MODES, type ModelWork, type ShareMode} from "./decoding/memo.ts";
 export {sweepRuns, type SweepRunsOptions, type SweepRunsResult} from "./decoding/sweepRuns.ts";
 // The names the exact sweep had when it was a hand-walked trajectory tree (same contract: each run equals an independent one).
 export {sweepRuns as sweepTree, type SweepRunsOptions as SweepTreeOptions, type SweepRunsResult as SweepTreeResult} from "./decoding/sweepRuns.ts";

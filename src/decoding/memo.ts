@@ -12,6 +12,20 @@ export interface ModelWork {
 }
 
 /**
+ * How a memo shares model calls between the runs of one question:
+ * - "exact" (default): keyed by tokens *and* the run's batch history (`cuts`), which every call
+ *   passes to the model, so each run equals an independent run (sweep rows are exact).
+ * - "tokens": keyed by kind, generated ids and arguments alone; a miss is asked without `cuts`,
+ *   so the model catches up from whatever its KV state holds along the longest valid prefix (as
+ *   append-only decoding does), and a run that reaches a prefix another run computed with another
+ *   batch history takes that run's numbers. Cheaper, but not exact: logits depend on batching
+ *   (models/schedule.ts), so a run may drift from its independent self (bench/share-drift.ts).
+ */
+export type ShareMode = "exact" | "tokens";
+
+export const SHARE_MODES: readonly ShareMode[] = ["exact", "tokens"];
+
+/**
  * A model whose calls are memoised for one question: each call is keyed by its kind, the
  * generated part of its transcript, the batch history it asks for (`cuts`) and its arguments, so
  * that runs reaching the same state with the same history share one evaluation. Every run's
@@ -19,6 +33,7 @@ export interface ModelWork {
  * independent run: the memo only saves the work. A turn (span, stitch) of a model that has no
  * turn request of its own is made of memoised `next` calls, so its steps are shared with the
  * token policy's where their histories agree. A memo belongs to one prompt and one model.
+ * With `share` "tokens" the history is left out of the key and of the call (see `ShareMode`).
  */
 export class MemoModel implements TokenModel {
   readonly info: TokenModel["info"];
@@ -30,10 +45,12 @@ export class MemoModel implements TokenModel {
   constructor(
     readonly model: TokenModel,
     private readonly promptLength: number,
+    readonly share: ShareMode = "exact",
   ) {
     this.info = model.info;
     // A turn is one request where the backend can make it one (a server); else memoised steps.
-    this.generate = (transcript, options) => {
+    this.generate = (transcript, given) => {
+      const options = this.asked(transcript, given);
       const {first: _first, ...args} = options;
       return this.memo(`g|${this.key(transcript, options.cuts)}|${args.max}|${args.confident ?? ""}|${(args.stopIds ?? []).join(",")}`, async () => {
         const turn = model.generate ? await model.generate(transcript, options) : await generateTurn(this, transcript, options);
@@ -43,16 +60,19 @@ export class MemoModel implements TokenModel {
     };
     if (model.verify) {
       const verify = model.verify.bind(model);
-      this.verify = (transcript, drafts, options) =>
-        this.memo(`v|${this.key(transcript, options?.cuts)}|${drafts.join(",")}`, async () => {
+      this.verify = (transcript, drafts, given) => {
+        const options = this.asked(transcript, given);
+        return this.memo(`v|${this.key(transcript, options?.cuts)}|${drafts.join(",")}`, async () => {
           const v = await verify(transcript, drafts, options);
           this.count(1, v.evaluated, 0);
           return v;
         });
+      };
     }
   }
 
-  next(transcript: readonly Token[], options?: NextOptions): Promise<NextResult> {
+  next(transcript: readonly Token[], given?: NextOptions): Promise<NextResult> {
+    const options = this.asked(transcript, given);
     return this.memo(`n|${this.key(transcript, options?.cuts)}`, async () => {
       const result = await this.model.next(transcript, options);
       this.count(1, result.fromState ? 0 : result.evaluated, result.replayed);
@@ -65,8 +85,21 @@ export class MemoModel implements TokenModel {
 
   async dispose(): Promise<void> {}
 
+  /**
+   * The options a call passes on (and is keyed by): as given in exact mode. With `share` "tokens"
+   * without the run's cuts, except that a call after the prompt alone asks for the prompt as one
+   * batch (cuts []), as every independent run's first call does: the model may still hold another
+   * question whose prompt shares a prefix with this one, and keeping those batches would make even
+   * the first run differ from decoding alone.
+   */
+  private asked<O extends NextOptions | undefined>(transcript: readonly Token[], options: O): O {
+    if (this.share === "exact") return options;
+    const {cuts: _cuts, ...rest} = (options ?? {}) as NextOptions;
+    return (transcript.length <= this.promptLength ? {...rest, cuts: []} : rest) as O;
+  }
+
   private key(transcript: readonly Token[], cuts: readonly number[] | undefined): string {
-    return `${transcript.slice(this.promptLength).join(",")}|${cuts ? cuts.join(",") : "-"}`;
+    return this.share === "tokens" ? transcript.slice(this.promptLength).join(",") : `${transcript.slice(this.promptLength).join(",")}|${cuts ? cuts.join(",") : "-"}`;
   }
 
   private count(calls: number, evaluated: number, replayed: number): void {

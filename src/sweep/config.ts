@@ -137,6 +137,10 @@ export const ExperimentSchema = z
       .positive()
       .default(1)
       .describe("questions decoded at once per worker as sequences of one context, so one evaluation serves them all (big models, GPUs); not exact: lane-batched numbers differ slightly from a model alone (README, Lanes)"),
+    share: z
+      .enum(["exact", "tokens"])
+      .default("exact")
+      .describe('how the runs of one question share model calls: "exact" (default) by tokens and batch history, so every run equals an independent run; "tokens" by tokens alone: cheaper, not exact (README, Shared prefixes)'),
   })
   .strict()
   .describe("A tlr sweep: datasets × model pairs × routers × thresholds");

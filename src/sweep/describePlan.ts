@@ -12,6 +12,8 @@ export interface PlanDescription {
   /** Runs and trajectory trees per question: the two baselines plus every threshold; a tree per router. */
   runsPerQuestion: number;
   treesPerQuestion: number;
+  /** How each question's runs share model calls (config `share`): "exact", or "tokens" (not exact). */
+  share: "exact" | "tokens";
   /** Questions (datasets × pairs, after --shard) and runs in all. */
   questions: number;
   runs: number;
@@ -70,6 +72,7 @@ export function describePlan(plan: SweepPlan, shard?: Shard): PlanDescription {
     routers,
     runsPerQuestion,
     treesPerQuestion: 2 + plan.routers.length,
+    share: config.share,
     questions,
     runs: questions * runsPerQuestion,
     maxTokens: config.maxTokens,
@@ -94,6 +97,7 @@ export function formatPlan(d: PlanDescription, configFile: string, out: string):
     "routers (besides the small-only and large-only baselines):",
     ...d.routers.map((r) => `  ${r.name}: ${taus(r)}`),
     `runs: ${d.runsPerQuestion} per question in ${d.treesPerQuestion} trajectory trees; ${d.questions} questions, ${d.runs} runs`,
+    d.share === "exact" ? "sharing: exact (every run equals an independent run)" : "sharing: tokens (runs share model calls by tokens alone: cheaper, not exact; README, Shared prefixes)",
     `tokens: at most ${d.maxGenerated.toLocaleString("en-US")} generated (every run to maxTokens ${d.maxTokens}; runs stop at EOS sooner)`,
     `time (rough, CPU, from the model sizes): the baselines alone ≤ ${duration(d.estimateMs.baselines)}; every run alone, nothing shared, ≤ ${duration(d.estimateMs.unshared)}; the trees share the runs' common prefixes, so expect between`,
   ].join("\n");

@@ -209,9 +209,11 @@ export async function planSweep(config: ExperimentConfig, configFile: string): P
 /**
  * What decides a sweep's results: the config less `workers` and `concurrency`, which change only
  * how fast it runs (a folder started with one worker resumes with four, and shards run with
- * different counts merge). `lanes` stays: lane-batched numbers differ.
+ * different counts merge). `lanes` stays: lane-batched numbers differ. So does `share` "tokens"
+ * (its runs may drift); "exact", the default, is left out, so folders written before the field
+ * existed keep their hash.
  */
-export function experimentIdentity(config: ExperimentConfig): Omit<ExperimentConfig, "workers" | "concurrency"> {
-  const {workers: _workers, concurrency: _concurrency, ...identity} = config;
-  return identity;
+export function experimentIdentity(config: ExperimentConfig): Omit<ExperimentConfig, "workers" | "concurrency" | "share"> & {share?: "tokens"} {
+  const {workers: _workers, concurrency: _concurrency, share, ...identity} = config;
+  return share === "exact" ? identity : {...identity, share};
 }

@@ -171,8 +171,9 @@ async function runQuestion(
       return largeDown && (prop === "next" || prop === "generate" || prop === "verify") ? down : value.bind(target);
     },
   }) as TokenModel;
-  // One memo per question: every router, policy and threshold shares the evaluations they have in common.
-  const memo = {small: new MemoModel(worker.small, prompt.length), large: new MemoModel(large, prompt.length)};
+  // One memo per question: every router, policy and threshold shares the evaluations they have in
+  // common (by tokens and batch history, or by tokens alone with share "tokens").
+  const memo = {small: new MemoModel(worker.small, prompt.length, config.share), large: new MemoModel(large, prompt.length, config.share)};
   const questions: QuestionRow[] = [];
   const tokens: TokenRow[] = [];
   for (const r of routers) {
@@ -193,6 +194,7 @@ async function runQuestion(
         sharedVocabSize: pair.sharedVocabSize,
         onLargeError: config.onLargeError,
         memo,
+        share: config.share,
         // A large model unreachable after its retries ends only the runs that needed it: the
         // small-only baseline, and runs that never routed, are recorded as usual.
         recordLargeError: (error) => {

@@ -1,3 +1,4 @@
+import {createHash} from "node:crypto";
 import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -41,6 +42,8 @@ describe("experiment configs", () => {
     ["a model of the wrong type", {...base, pairs: [{name: "p", small: 3, large: "l.gguf"}]}, "exp.json: pairs[0].small: expected a string or an object, got number"],
     ["a model object without its path", {...base, pairs: [{name: "p", small: {threads: 1}, large: "l.gguf"}]}, 'exp.json: pairs[0].small: missing field "path" (a string): add it'],
     ["a pair that is a string", {...base, pairs: ["toy-arith"]}, "exp.json: pairs[0]: expected an object, got string"],
+    ["an unknown share mode", {...base, share: "prefix"}, 'exp.json: share: Invalid option: expected one of "exact"|"tokens"'],
+    ["a share mode of the wrong type", {...base, share: true}, "exp.json: share: Invalid option"],
     ["a missing top-level field", {name: "t", pairs: base.pairs, routers: base.routers}, 'exp.json: missing field "datasets" (an array): add it'],
   ])("refuses %s with one line naming the field", (_what, config, message) => {
     expect(() => parse(config)).toThrow(TlrError);
@@ -59,6 +62,22 @@ describe("experiment configs", () => {
     await expect(plan({...base, pairs: [{preset: "nope"}]})).rejects.toThrow('pairs[0].preset: unknown pair preset "nope"');
     await expect(plan({...base, datasets: [{name: "toy_arith", task: "riddles"}]})).rejects.toThrow(/datasets\[0\]\.task: unknown task format "riddles"/);
     await expect(plan({...base, datasets: [{name: "no_such_dataset"}]})).rejects.toThrow(/datasets\[0\]/);
+  });
+
+  it('takes "share" (default "exact"); "tokens" changes the config hash, "exact" keeps the hash of a config without the field', async () => {
+    expect(parse(base).share).toBe("exact");
+    expect(parse({...base, share: "tokens"}).share).toBe("tokens");
+    const dir = mkdtempSync(join(tmpdir(), "tlr-cfg-"));
+    const hash = async (c: unknown) => (await planSweep(parse(c), join(dir, "exp.json"))).configHash;
+    const [none, exact, tokens] = await Promise.all([hash(base), hash({...base, share: "exact"}), hash({...base, share: "tokens"})]);
+    expect(exact).toBe(none);
+    // The hash of the config as it was before "share" existed: the parsed config less the fields the identity drops.
+    const {share: _share, workers: _workers, concurrency: _concurrency, ...before} = parse(base);
+    expect(none).toBe(createHash("sha256").update(JSON.stringify(before)).digest("hex"));
+    expect(tokens).not.toBe(exact);
+    // "exact" is left out of the identity, so folders from before the field keep their hash; a
+    // config that differs elsewhere still gets another hash (the comparison above can fail).
+    expect(await hash({...base, maxTokens: 99})).not.toBe(none);
   });
 
   it("refuses lean features for a router that reads the distribution, naming it", async () => {

@@ -39,6 +39,7 @@ describe("tlr sweep CONFIG --plan", () => {
     expect(run.stdout).toContain("  oracle: τ 0.5");
     expect(run.stdout).toContain("  margin: targets 0.02, 0.05 (τ calibrated first)");
     expect(run.stdout).toContain("runs: 8 per question in 5 trajectory trees; 10 questions, 80 runs");
+    expect(run.stdout).toContain("sharing: exact (every run equals an independent run)");
     expect(run.stdout).toContain("tokens: at most 8,000 generated (every run to maxTokens 100; runs stop at EOS sooner)");
     expect(lines.at(-1)).toMatch(/^time \(rough, CPU, from the model sizes\): the baselines alone ≤ \d+ s; every run alone, nothing shared, ≤ \d+ (s|min); the trees share/);
   });
