@@ -1,6 +1,5 @@
 import {Command, CommanderError} from "commander";
-import {isTlrError, TlrError} from "../util/errors.ts";
-import {InterruptedError} from "../util/interrupt.ts";
+import {InterruptedError, isTlrError, TlrError} from "../util/errors.ts";
 import {processIO, type CliIO} from "./io.ts";
 
 /** Usage errors and TlrErrors (bad input the user can fix) exit with this code. */
@@ -23,7 +22,7 @@ export const COMMANDS: {name: string; description: string; load: () => Promise<(
   {name: "serve", description: "serve the large model over HTTP: incremental sessions (POST /session/next) and OpenAI-compatible /v1/completions", load: async () => (await import("./serve.ts")).serveCommand},
   {name: "router", description: "learned routers: collect labels, train an MLP or logistic regression, evaluate a router file", load: async () => (await import("./router.ts")).routerCommand},
   {name: "models", description: "named GGUF models on the Hugging Face Hub: list them, pull them into the Hugging Face cache (sha256 checked)", load: async () => (await import("./models.ts")).modelsCommand},
-  {name: "table1", description: "print a results folder in the paper's Table 1 layout (latency per threshold), beside the paper's own figures", load: async () => (await import("./table1.ts")).table1Command},
+  {name: "table1", description: "print a results folder in the paper's Table 1 layout (latency per threshold), beside the paper's own figures; one table per policy", load: async () => (await import("./table1.ts")).table1Command},
   {name: "compare", description: "compare routers at equal upload fractions: accuracy read off each router's accuracy-vs-upload curve (linear interpolation between measured runs)", load: async () => (await import("./compare.ts")).compareCommand},
   {name: "demo", description: "a local web page on a pair: ask a question, stream the answer with the large model's tokens marked beside live latency and upload figures", load: async () => (await import("./demo.ts")).demoCommand},
   {name: "slowlink", description: "a slow network on loopback: a TCP proxy to --target that delays each direction by RTT/2 and limits its bandwidth", load: async () => (await import("./slowlink.ts")).slowlinkCommand},

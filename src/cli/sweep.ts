@@ -65,7 +65,7 @@ export function sweepCommand(io: CliIO): Command {
         progress.end();
       }
       if (outcome.interrupted) {
-        const again = `tlr sweep ${configFile}${flags.out ? ` --out ${flags.out}` : ""}${flags.shard ? ` --shard ${flags.shard}` : ""}${flags.retryErrors ? " --retry-errors" : ""}`;
+        const again = `tlr sweep ${configFile}${flags.out ? ` --out ${flags.out}` : ""}${flags.shard ? ` --shard ${flags.shard}` : ""}${flags.flushEvery ? ` --flush-every ${flags.flushEvery}` : ""}${flags.workers ? ` --workers ${flags.workers}` : ""}${flags.retryErrors ? " --retry-errors" : ""}`;
         throw new InterruptedError(`stopped after ${outcome.ran} of ${outcome.total} questions, all finished ones kept in ${out}/parts; ${again} resumes from there`);
       }
       const errors = outcome.summary.some((s) => s.errors > 0) ? formatErrors(readResults(outcome.out).questions) : "";

@@ -7,7 +7,7 @@ import {checkArrowFile, COMPRESSED, readArrowFile, writeArrowFile, writeArrowFil
 import {buildTable, readTable, schemaOf} from "./columns.ts";
 import {unifyDictionaries} from "./unifyDictionaries.ts";
 import {fillBeforePolicies, READABLE_SCHEMA_VERSIONS, readRunRows} from "./readRunRows.ts";
-import {QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
+import {BEFORE_POLICIES_TOKEN, QUESTION_COLUMNS, RESULT_FILES, RESULTS_SCHEMA_VERSION, SUMMARY_COLUMNS, TOKEN_COLUMNS, type QuestionRow, type SummaryRow, type TokenRow} from "./schema.ts";
 
 /** Provenance stored in every results file's schema metadata (values are JSON). */
 export interface ResultsMetadata {
@@ -70,6 +70,11 @@ export interface Results {
   tokens: TokenRow[];
 }
 
+/** The token columns added since schema 1 (optional), by name, as rows written before them meant them. */
+const TOKEN_COLUMNS_ADDED: Record<string, unknown> = Object.fromEntries(
+  TOKEN_COLUMNS.filter((c) => "optional" in c && c.optional).map((c) => [c.name, (BEFORE_POLICIES_TOKEN as Record<string, unknown>)[c.key] ?? null]),
+);
+
 /**
  * Writes the three results files. Token rows come as objects or as Arrow tables with the token
  * columns (slices of parts, written batch by batch without copying rows into objects or holding
@@ -83,7 +88,7 @@ export async function writeResults(dir: string, rows: {summary: SummaryRow[]; qu
     // One record batch (or more) per question, as the parts' slices come: each batch holds all the
     // runs of one question, whose shared prefixes zstd then stores about once. Slices of files
     // written before schema 3 (plain strings) are encoded against the same dictionaries.
-    const {schema, batches} = unifyDictionaries(rows.tokens as Table[], schemaOf(TOKEN_COLUMNS, map));
+    const {schema, batches} = unifyDictionaries(rows.tokens as Table[], schemaOf(TOKEN_COLUMNS, map), TOKEN_COLUMNS_ADDED);
     await writeArrowFileStreaming(tokensFile, schema, batches(), COMPRESSED);
   } else {
     writeArrowFile(tokensFile, buildTable(TOKEN_COLUMNS, rows.tokens as TokenRow[], map), COMPRESSED);

@@ -1,5 +1,6 @@
 import {readFileSync} from "node:fs";
 import os from "node:os";
+import {TlrError} from "./errors.ts";
 
 let cached: number | undefined;
 
@@ -14,8 +15,20 @@ export function physicalCores(): number {
   // A container's CPU quota (Kubernetes' resources.limits.cpu, docker --cpus) is not a CPU
   // affinity: availableParallelism() still counts the host's CPUs, and as many busy-waiting ggml
   // threads on a 2-CPU quota would make decoding crawl.
-  cached = Math.max(1, Math.min(cores, cgroupCpuQuota() ?? Infinity));
+  cached = Math.max(1, Math.min(cores, cgroupCpuQuota() ?? Infinity, cpusFromEnv(process.env.TLR_CPUS) ?? Infinity));
   return cached;
+}
+
+/**
+ * `TLR_CPUS=n`: the cores tlr may use, where the machine is shared with other work that the
+ * quota does not show (two sweeps side by side, a test runner's parallel workers). Threads and the
+ * default worker count are sized from it; unset, from the machine.
+ */
+export function cpusFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TlrError(`TLR_CPUS must be a positive whole number of cores, got "${value}": unset it to use the machine's`);
+  return n;
 }
 
 /** CPUs allowed by the cgroup's CFS quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), rounded down; undefined without one. */

@@ -11,6 +11,16 @@ export class TlrError extends Error {
   }
 }
 
+/**
+ * A long command was stopped by Ctrl-C (or SIGTERM) after it wrote what it had finished. The
+ * CLI prints the message (which says what was kept and how to go on) and exits 130, the shell's
+ * code for a SIGINT.
+ */
+export class InterruptedError extends TlrError {
+  override readonly name = "InterruptedError";
+  override readonly exitCode: number = 130;
+}
+
 /** A model's context window would overflow; never silently shifted (the two models' states would diverge). */
 export class ContextFullError extends TlrError {
   override readonly name = "ContextFullError";

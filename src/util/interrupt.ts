@@ -1,14 +1,6 @@
-import {TlrError} from "./errors.ts";
+import {InterruptedError} from "./errors.ts";
 
-/**
- * A long command was stopped by Ctrl-C (or SIGTERM) after it wrote what it had finished. The
- * CLI prints the message (which says what was kept and how to go on) and exits 130, the shell's
- * code for a SIGINT.
- */
-export class InterruptedError extends TlrError {
-  override readonly name = "InterruptedError";
-  override readonly exitCode: number = 130;
-}
+export {InterruptedError} from "./errors.ts";
 
 export interface Interrupt {
   /** Aborted at the first SIGINT or SIGTERM: finish the item in hand, write what is done, stop. */

@@ -69,7 +69,7 @@ describe("end of generation", () => {
     const info = (await (await fetch(`${server.url}/info`)).json()) as {model: {eog: number[]}};
     expect(info.model.eog).toEqual(pair.small.tokenizer.eog);
     const prompt = encodePrompt(pair.small.tokenizer, "Question: Where do fish live?\nAnswer:");
-    const reply = (await (await fetch(`${server.url}/v1/completions`, {method: "POST", body: JSON.stringify({prompt, max_tokens: 8, temperature: 0})})).json()) as {
+    const reply = (await (await fetch(`${server.url}/v1/completions`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({prompt, max_tokens: 8, temperature: 0})})).json()) as {
       choices: {finish_reason: string}[];
       usage: {completion_tokens: number};
     };

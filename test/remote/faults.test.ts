@@ -81,7 +81,7 @@ describe("persistent faults: bounded retries, then a RemoteError the caller can 
   const cases: [Fault, string, RegExp][] = [
     ["status500", "http", /answered HTTP 500: injected/],
     ["garbage", "malformed", /unusable body: the body is not JSON/],
-    ["shape", "malformed", /unusable body: (token|completion_probabilities)/],
+    ["shape", "malformed", /unusable body: (missing field ")?(token|completion_probabilities)/],
     ["hang", "timeout", new RegExp(`no answer within ${TIMEOUT_MS} ms`)],
     ["drop", "reset", /closed mid-request/],
   ];

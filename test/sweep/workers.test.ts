@@ -3,7 +3,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "nod
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {cgroupCpuQuota} from "../../src/util/cpu.ts";
+import {cgroupCpuQuota, cpusFromEnv, physicalCores} from "../../src/util/cpu.ts";
 import {readResults, type Results} from "../../src/index.ts";
 import {planWorkers} from "../../src/sweep/workerPlan.ts";
 import {repoRoot} from "../support/helpers.ts";
@@ -31,6 +31,14 @@ describe("planWorkers sizes workers from the cores and the models", () => {
     expect(cgroupCpuQuota(files({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "400000\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n"}))).toBe(4);
     expect(cgroupCpuQuota(files({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n"}))).toBeUndefined();
     expect(cgroupCpuQuota(files({}))).toBeUndefined();
+  });
+  it("TLR_CPUS caps the cores on a shared machine (the test command sets 1); a bad value is one line", () => {
+    expect(process.env.TLR_CPUS).toBe("1"); // vitest.config.ts
+    expect(physicalCores()).toBe(1);
+    expect(cpusFromEnv(undefined)).toBeUndefined();
+    expect(cpusFromEnv(" ")).toBeUndefined();
+    expect(cpusFromEnv("3")).toBe(3);
+    for (const bad of ["0", "-2", "1.5", "two"]) expect(() => cpusFromEnv(bad)).toThrow(`TLR_CPUS must be a positive whole number of cores, got "${bad}"`);
   });
   it("a remote large model costs the worker no threads; a GPU gets one worker", () => {
     expect(planWorkers({small: {parameters: 129_000}}, {cores: 4, questions: 200})).toMatchObject({workers: 4, threads: {small: 1, large: undefined}});
