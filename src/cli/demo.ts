@@ -7,6 +7,7 @@ import type {GpuSetting} from "../models/runtime.ts";
 import {TlrError} from "../util/errors.ts";
 import {addSourceOptions, loadOptions, type SourceFlags} from "./dataOptions.ts";
 import {collect, parseInteger, parseNumber, parsePositiveInt, type CliIO} from "./io.ts";
+import {untilStopped} from "./untilStopped.ts";
 
 interface DemoFlags extends SourceFlags {
   small?: string;
@@ -115,15 +116,7 @@ async function runDemo(flags: DemoFlags, io: CliIO): Promise<void> {
     onWarning: (w) => io.stderr.write(`tlr: warning: ${w}\n`),
   });
   io.stderr.write(`tlr demo: open ${demo.url}/${token ? `#token=${encodeURIComponent(token)}` : ""} (Ctrl-C stops it)\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilStopped();
   await demo.close();
   io.stderr.write("tlr demo: stopped\n");
 }

@@ -2,6 +2,7 @@ import {Command, Option} from "commander";
 import type {GpuSetting} from "../models/runtime.ts";
 import {SERVE_DEFAULTS, startServer} from "../server/startServer.ts";
 import {parseInteger, parseNumber, parsePositiveInt, type CliIO} from "./io.ts";
+import {untilStopped} from "./untilStopped.ts";
 
 interface ServeFlags {
   model: string;
@@ -55,15 +56,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
   });
   const s = server.sessions();
   io.stderr.write(`tlr serve: ${flags.model} listening on ${server.url} (≤ ${s.max} sessions${token ? ", bearer token required" : ""}); Ctrl-C stops it\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilStopped();
   await server.close();
   io.stderr.write("tlr serve: stopped\n");
 }

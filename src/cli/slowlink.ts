@@ -2,6 +2,7 @@ import {Command} from "commander";
 import {startSlowLink} from "../net/slowLink.ts";
 import {TlrError} from "../util/errors.ts";
 import {parseInteger, parseNumber, type CliIO} from "./io.ts";
+import {untilStopped} from "./untilStopped.ts";
 
 /** `tlr slowlink`: a delaying, rate-limiting proxy in front of a server, until Ctrl-C. */
 export function slowlinkCommand(io: CliIO): Command {
@@ -18,15 +19,7 @@ export function slowlinkCommand(io: CliIO): Command {
       if (!m) throw new TlrError(`--target must be host:port (or a URL with a port), got "${flags.target}"`);
       const link = await startSlowLink({target: {host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2])}, rttMs: flags.rtt, upMbps: flags.upMbps, downMbps: flags.downMbps, host: flags.host, port: flags.port});
       io.stderr.write(`tlr slowlink: listening on ${link.url} → ${flags.target} (RTT ${flags.rtt} ms, up ${flags.upMbps ?? "∞"} Mbit/s, down ${flags.downMbps ?? "∞"} Mbit/s); Ctrl-C stops it\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          resolve();
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      await untilStopped();
       await link.close();
       io.stderr.write("tlr slowlink: stopped\n");
     });

@@ -78,6 +78,12 @@ export class RunState {
     return this.settings.maxTokens - this.step;
   }
 
+  /** Whether the run is over: stopped, or out of tokens (then its stop reason is "max-tokens"). */
+  finished(): boolean {
+    if (!this.stopped && this.remaining <= 0) this.stopReason = "max-tokens";
+    return this.stopped || this.remaining <= 0;
+  }
+
   /** The ids that end a turn or a draft early: the end-of-generation ids (unless disabled) and the stop tokens. */
   get stopIds(): Token[] {
     return [...new Set([...this.settings.eog, ...this.settings.stopTokens])];

@@ -17,11 +17,7 @@ type RoutedPolicy = Exclude<PolicySpec, {kind: "speculative"}>;
  */
 export async function routedLoop(run: RunState, policy: RoutedPolicy): Promise<void> {
   const {router, threshold, key} = run.settings;
-  while (!run.stopped) {
-    if (run.remaining <= 0) {
-      run.stopReason = "max-tokens";
-      break;
-    }
+  while (!run.finished()) {
     const step = run.step;
     const transcript = run.transcript;
     const s = await run.small.next(transcript);

@@ -15,11 +15,7 @@ import type {TokenRecord} from "./types.ts";
  * stops drafting after an end-of-generation id.
  */
 export async function speculativeLoop(run: RunState, policy: Extract<PolicySpec, {kind: "speculative"}>): Promise<void> {
-  while (!run.stopped) {
-    if (run.remaining <= 0) {
-      run.stopReason = "max-tokens";
-      break;
-    }
+  while (!run.finished()) {
     const step = run.step;
     const transcript = run.transcript;
     // Drafts plus the large model's own token fit in max tokens; with the large model down, one token a round.

@@ -1,7 +1,6 @@
-import {readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {createRouter, decode, encodePrompt, loadPair, MemoModel, parsePolicy, sweepRuns, type DecodeResult, type ModelPair} from "../../src/index.ts";
-import {repoRoot, sharedPath} from "../support/helpers.ts";
+import {createRouter, decode, MemoModel, parsePolicy, sweepRuns, type ModelPair} from "../../src/index.ts";
+import {toyPairWithPrompts, untimed} from "../support/toyRuns.ts";
 
 // share "tokens" (memo.ts ShareMode): runs share model calls by tokens alone. Not exact in
 // general, so these tests check what it does hold: the work it saves, the runs that stay exact
@@ -12,24 +11,9 @@ let pair: ModelPair;
 let prompts: number[][];
 
 beforeAll(async () => {
-  pair = await loadPair({
-    small: {path: `${repoRoot}/models/toy-arith/toy-arith-small.gguf`, gpu: false},
-    large: {path: `${repoRoot}/models/toy-arith/toy-arith-large.gguf`, gpu: false},
-  });
-  const rows = readFileSync(sharedPath("models/toy-arith/eval_reference.jsonl"), "utf8").trim().split("\n").slice(0, QUESTIONS);
-  prompts = rows.map((l) => encodePrompt(pair.small.tokenizer, JSON.parse(l).prompt));
+  ({pair, prompts} = await toyPairWithPrompts(QUESTIONS));
 });
 afterAll(async () => pair?.dispose());
-
-/** Everything but timings (as in tree.test.ts). */
-function untimed(r: DecodeResult) {
-  return {
-    transcript: r.transcript,
-    text: r.text,
-    records: r.records.map(({smallMs: _a, largeMs: _b, probeMs: _c, routerMs: _d, tMs: _e, ...rest}) => rest),
-    stats: (({ttftMs: _a, tbtMs: _b, smallMs: _c, largeMs: _d, routerMs: _e, totalMs: _f, wallMs: _g, ...rest}) => rest)(r.stats),
-  };
-}
 
 const common = (q: number) => ({prompt: prompts[q]!, small: pair.small, large: pair.large, tokenizer: pair.small.tokenizer, router: createRouter("max-prob"), maxTokens: 200, key: `q${q}`, sharedVocabSize: pair.vocabulary.sharedSize});
 const largeTokens = (w: {evaluated: number; replayed: number}) => w.evaluated + w.replayed;

@@ -1,32 +1,16 @@
-import {readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {createRouter, decode, encodePrompt, loadPair, sweepTree, type DecodeResult, type ModelPair, type RouterSpec} from "../../src/index.ts";
+import {createRouter, decode, sweepTree, type ModelPair, type RouterSpec} from "../../src/index.ts";
 import {MemoModel as PredictionMemo} from "../../src/decoding/memo.ts";
-import {repoRoot, sharedPath} from "../support/helpers.ts";
+import {toyPairWithPrompts, untimed} from "../support/toyRuns.ts";
 
 const QUESTIONS = 20;
 let pair: ModelPair;
 let prompts: number[][];
 
 beforeAll(async () => {
-  pair = await loadPair({
-    small: {path: `${repoRoot}/models/toy-arith/toy-arith-small.gguf`, gpu: false},
-    large: {path: `${repoRoot}/models/toy-arith/toy-arith-large.gguf`, gpu: false},
-  });
-  const rows = readFileSync(sharedPath("models/toy-arith/eval_reference.jsonl"), "utf8").trim().split("\n").slice(0, QUESTIONS);
-  prompts = rows.map((l) => encodePrompt(pair.small.tokenizer, JSON.parse(l).prompt));
+  ({pair, prompts} = await toyPairWithPrompts(QUESTIONS));
 });
 afterAll(async () => pair?.dispose());
-
-/** Everything but timings: what must be identical between a swept and an independent run. */
-function untimed(r: DecodeResult) {
-  return {
-    transcript: r.transcript,
-    text: r.text,
-    records: r.records.map(({smallMs: _a, largeMs: _b, probeMs: _c, routerMs: _d, tMs: _e, ...rest}) => rest),
-    stats: (({ttftMs: _a, tbtMs: _b, smallMs: _c, largeMs: _d, routerMs: _e, totalMs: _f, wallMs: _g, ...rest}) => rest)(r.stats),
-  };
-}
 
 const sweeps: [string, RouterSpec, number[]][] = [
   ["max-prob", {kind: "max-prob"}, [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 2]],
