@@ -84,7 +84,8 @@ describe("tlr demo", () => {
     await settings({router: "always-large", maxTokens: "20", rtt: "2000"});
     expect(await page.locator(`input[name="threshold"]`).isDisabled()).toBe(true);
     await page.keyboard.press("Control+Enter");
-    await page.waitForSelector("#answer .t", {timeout: 30_000}); // ≥ 2 s before the next token
+    // This run's first token (the previous answer stays on the page until this one starts); ≥ 2 s before its next.
+    await page.waitForFunction(`document.getElementById("status").textContent.startsWith("generating") && document.querySelectorAll("#answer .t").length > 0`, undefined, {timeout: 30_000});
     const busy = await post({prompt: PROMPT, router: "max-prob", threshold: 0.8, maxTokens: 5, network: {rttMs: 0, upMbps: 20, downMbps: 100}, pace: "compute"});
     expect(busy.status).toBe(409);
     expect(((await busy.json()) as {error: {code: string}}).error.code).toBe("busy");
