@@ -1,5 +1,5 @@
 import {Command, Option} from "commander";
-import {collectRouterData} from "../learn/collectRouterData.ts";
+import {collectRouterData, type CollectRouterDataOptions} from "../learn/collectRouterData.ts";
 import {pairPreset} from "../models/pairPresets.ts";
 import {prepareOutputFile} from "../util/ensureFolder.ts";
 import {TlrError} from "../util/errors.ts";
@@ -18,24 +18,13 @@ function resolvePairArgs(flags: {small?: string; large?: string; pair?: string})
   return {small: flags.small, large: flags.large};
 }
 
-interface CollectFlags {
+/** The flags: the library's options as commander parses them, plus what the command turns into options. */
+type CollectFlags = Pick<CollectRouterDataOptions, "dataset" | "split" | "task" | "limit" | "seed" | "generate" | "generatorSeed" | "dataDir" | "reference" | "maxTokens" | "smallThreads" | "largeThreads" | "out"> & {
   small?: string;
   large?: string;
   pair?: string;
-  dataset: string;
-  split?: string;
-  task?: string;
-  limit?: number;
-  seed?: number;
-  generate?: number;
-  generatorSeed?: number;
-  dataDir?: string;
-  reference?: "gold" | "large";
-  labels: "citer" | "outcome";
-  maxTokens: number;
+  labels: NonNullable<CollectRouterDataOptions["labels"]>;
   topK: number;
-  smallThreads?: number;
-  largeThreads?: number;
   hidden: boolean;
   chat?: boolean;
   system?: string;
@@ -45,8 +34,7 @@ interface CollectFlags {
   timeout: number;
   retries: number;
   flushEvery?: number;
-  out: string;
-}
+};
 
 export function routerCollectCommand(io: CliIO): Command {
   return new Command("collect")

@@ -86,8 +86,10 @@ export class RunState {
 
   /** The ids that end a turn or a draft early: the end-of-generation ids (unless disabled) and the stop tokens. */
   get stopIds(): Token[] {
-    return [...new Set([...this.settings.eog, ...this.settings.stopTokens])];
+    return (this.stopIdList ??= [...new Set([...this.settings.eog, ...this.settings.stopTokens])]);
   }
+
+  private stopIdList: Token[] | undefined;
 
   /** Logs a small-model evaluation. */
   smallStep(s: NextResult): void {

@@ -59,7 +59,8 @@ export class MemoModel implements TokenModel {
       });
     };
     if (model.verify) {
-      const verify = model.verify.bind(model);
+      // Looked up at each call, not bound once: a wrapper may change what the model does (a large model known to be down).
+      const verify: NonNullable<TokenModel["verify"]> = (...args) => model.verify!(...args);
       this.verify = (transcript, drafts, given) => {
         const options = this.asked(transcript, given);
         return this.memo(`v|${this.key(transcript, options?.cuts)}|${drafts.join(",")}`, async () => {
