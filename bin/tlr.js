@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// The `tlr` command: loads the TypeScript sources through tsx, so a fresh clone runs
-// without a build step and the CLI can never drift from the library the tests exercise.
-import {register} from "tsx/esm/api";
+// The `tlr` command. It runs the CLI compiled from src/ by esbuild (bin/compiledCli.js: rebuilt
+// whenever a source file changes, so it never drifts from the library the tests exercise), or,
+// when that cannot be had or TLR_NO_BUNDLE=1, the TypeScript sources through tsx.
+import {compiledCli} from "./compiledCli.js";
 
-register();
-const {main} = await import("../src/cli/main.ts");
+const verbose = process.argv.includes("--verbose");
+if (verbose) process.setSourceMapsEnabled(true); // stack traces name the .ts sources
+const compiled = await compiledCli();
+let main;
+if (compiled !== undefined) {
+  ({main} = await import(compiled));
+} else {
+  const {register} = await import("tsx/esm/api");
+  register();
+  ({main} = await import("../src/cli/main.ts"));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import {spawnSync} from "node:child_process";
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -8,6 +8,7 @@ import {processIO} from "../../src/cli/io.ts";
 import {RESULTS_SCHEMA_VERSION, summarize, type QuestionRow} from "../../src/index.ts";
 import {writeResults} from "../../src/results/resultsFolder.ts";
 import {repoRoot} from "../support/helpers.ts";
+import {sourceKey} from "../../bin/compiledCli.js";
 import {BEFORE_POLICIES_QUESTION} from "../../src/results/schema.ts";
 
 /** Packages a command that runs no model must not load (node-llama-cpp alone is ~0.7 s). */
@@ -16,13 +17,16 @@ const HEAVY = ["node-llama-cpp", "@node-llama-cpp", "onnxruntime-node", "vega", 
 const dir = mkdtempSync(join(tmpdir(), "tlr-startup-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
+/** bin/tlr.js runs the compiled CLI (bin/compiledCli.js) or, with TLR_NO_BUNDLE=1, the sources through tsx. */
+type Mode = "compiled" | "sources";
+
 /** The URLs of every module `tlr ARGS` loads, recorded by a loader hook (test/support/moduleLog). */
-function modulesOf(args: string[]): string[] {
+function modulesOf(args: string[], mode: Mode = "compiled"): string[] {
   const log = join(dir, "modules.txt");
   writeFileSync(log, "");
   const run = spawnSync(process.execPath, ["--import", resolve(repoRoot, "test/support/moduleLog/register.mjs"), resolve(repoRoot, "bin/tlr.js"), ...args], {
     cwd: dir,
-    env: {...process.env, TLR_MODULE_LOG: log, NO_COLOR: "1"},
+    env: {...process.env, TLR_MODULE_LOG: log, NO_COLOR: "1", TLR_NO_BUNDLE: mode === "sources" ? "1" : "0"},
     encoding: "utf8",
   });
   expect(run.status, run.stderr).toBe(0);
@@ -47,17 +51,47 @@ beforeAll(async () => {
 
 describe("commands that run no model load no model runtime", () => {
   it.each([
-    [["--help"]],
-    [["summary", "results"]],
-    [["data", "list"]],
-  ])("tlr %j", (args) => {
-    const loaded = packagesIn(modulesOf(args));
+    [["--help"], "compiled"],
+    [["summary", "results"], "compiled"],
+    [["data", "list"], "compiled"],
+    [["--help"], "sources"],
+    [["summary", "results"], "sources"],
+    [["data", "list"], "sources"],
+  ] as [string[], Mode][])("tlr %j (%s)", (args, mode) => {
+    const loaded = packagesIn(modulesOf(args, mode));
     expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 
+  it("tlr runs the compiled CLI, which prints what the sources print", () => {
+    const urls = modulesOf(["--help"]);
+    expect(urls.some((u) => u.includes("/node_modules/.cache/tlr-cli/"))).toBe(true);
+    expect(urls.filter((u) => u.includes("/src/"))).toEqual([]);
+    for (const args of [["--help"], ["summary", "results"], ["data", "list"], ["sweep", "--help"], ["summary", "nowhere"]]) {
+      const out = (noBundle: string) => spawnSync(process.execPath, [resolve(repoRoot, "bin/tlr.js"), ...args], {cwd: dir, env: {...process.env, NO_COLOR: "1", TLR_NO_BUNDLE: noBundle}, encoding: "utf8"});
+      const [compiled, sources] = [out("0"), out("1")];
+      expect([compiled.status, compiled.stdout, compiled.stderr], args.join(" ")).toEqual([sources.status, sources.stdout, sources.stderr]);
+    }
+  });
+
+  it("the compiled CLI's cache key changes with any source file's content or time, and only then", () => {
+    const checkout = join(dir, "checkout");
+    mkdirSync(join(checkout, "src/cli"), {recursive: true});
+    writeFileSync(join(checkout, "src/cli/main.ts"), "export const a = 1;\n");
+    writeFileSync(join(checkout, "src/index.ts"), "export {};\n");
+    const key = sourceKey(checkout, "0.28.2");
+    expect(sourceKey(checkout, "0.28.2")).toBe(key);
+    expect(sourceKey(checkout, "0.28.3")).not.toBe(key);
+    writeFileSync(join(checkout, "src/cli/main.ts"), "export const a = 2;\n"); // same size, later mtime
+    utimesSync(join(checkout, "src/cli/main.ts"), new Date(0), new Date(1000));
+    const edited = sourceKey(checkout, "0.28.2");
+    expect(edited).not.toBe(key);
+    writeFileSync(join(checkout, "src/cli/new.ts"), "");
+    expect(sourceKey(checkout, "0.28.2")).not.toBe(edited);
+  });
+
   it("tlr --help loads no command at all; a command's help loads that command only", () => {
-    expect(modulesOf(["--help"]).filter((u) => u.includes("/src/") && !u.endsWith("/src/cli/main.ts") && !u.endsWith("/src/cli/io.ts") && !u.endsWith("/src/util/errors.ts"))).toEqual([]);
-    const sweepHelp = modulesOf(["sweep", "--help"]).filter((u) => u.includes("/src/cli/"));
+    expect(modulesOf(["--help"], "sources").filter((u) => u.includes("/src/") && !u.endsWith("/src/cli/main.ts") && !u.endsWith("/src/cli/io.ts") && !u.endsWith("/src/util/errors.ts"))).toEqual([]);
+    const sweepHelp = modulesOf(["sweep", "--help"], "sources").filter((u) => u.includes("/src/cli/"));
     expect(sweepHelp.map((u) => u.slice(u.indexOf("/src/cli/"))).sort()).toContain("/src/cli/sweep.ts");
     expect(sweepHelp.some((u) => u.endsWith("/src/cli/generate.ts"))).toBe(false);
   });
