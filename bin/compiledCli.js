@@ -12,7 +12,8 @@
 // an edited source is never run stale: the next command rebuilds (~1 s) before it runs.
 // `import.meta.url` in a source file is replaced by that file's own URL, so paths computed from it
 // (datasets/, the page scripts, the sweep worker) point where they do when tsx runs the sources.
-// TLR_NO_BUNDLE=1 runs the sources through tsx (as tests of import graphs do).
+// TLR_NO_BUNDLE=1 runs the sources through tsx (as tests of import graphs do). A sweep's worker
+// processes run the same build (its second entry, sweepWorker.js, named by TLR_COMPILED_DIR).
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
@@ -71,7 +72,8 @@ async function build(outdir) {
     },
   };
   await esbuild.build({
-    entryPoints: {main: join(root, "src/cli/main.ts")},
+    // The sweep's worker processes (src/sweep/ChildQuestionWorker.ts) start from the same build.
+    entryPoints: {main: join(root, "src/cli/main.ts"), sweepWorker: join(root, "src/sweep/sweepWorker.ts")},
     bundle: true,
     splitting: true,
     format: "esm",
@@ -125,6 +127,8 @@ export async function compiledCli() {
     } else {
       utimesSync(dir, new Date(), new Date()); // in use: the last to be pruned
     }
+    // Read by src/sweep/ChildQuestionWorker.ts: its worker processes run this build's sweepWorker.js.
+    process.env.TLR_COMPILED_DIR = dir;
     return pathToFileURL(entry).href;
   } catch (error) {
     if (process.env.TLR_VERBOSE === "1" || process.argv.includes("--verbose")) console.error(`tlr: running the sources through tsx (no compiled CLI: ${error?.message ?? error})`);

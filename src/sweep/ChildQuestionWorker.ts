@@ -1,4 +1,6 @@
 import {fork, type ChildProcess} from "node:child_process";
+import {existsSync} from "node:fs";
+import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {TlrError} from "../util/errors.ts";
 import type {Calibrated} from "./calibrate.ts";
@@ -70,9 +72,13 @@ export class ChildQuestionWorker implements QuestionWorker {
   }
 
   private async start(): Promise<void> {
-    const child = fork(fileURLToPath(new URL("./sweepWorker.ts", import.meta.url)), [], {
-      // The worker runs the TypeScript sources as the CLI does (bin/tlr.js); tsx is resolved from here, not from the cwd.
-      execArgv: ["--import", import.meta.resolve("tsx")],
+    // The worker runs what this process runs: the compiled CLI's sweepWorker.js when bin/tlr.js runs
+    // that build (bin/compiledCli.js names its folder), else the TypeScript sources through tsx
+    // (resolved from here, not from the cwd).
+    const compiled = process.env.TLR_COMPILED_DIR === undefined ? undefined : join(process.env.TLR_COMPILED_DIR, "sweepWorker.js");
+    const useCompiled = compiled !== undefined && existsSync(compiled);
+    const child = fork(useCompiled ? compiled : fileURLToPath(new URL("./sweepWorker.ts", import.meta.url)), [], {
+      execArgv: useCompiled ? [] : ["--import", import.meta.resolve("tsx")],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });

@@ -109,6 +109,8 @@ describe("a sweep spread over worker processes", () => {
     await whenParts(out, 2, exited); // both workers are running questions now
     const before = childrenOf(child.pid!);
     expect(before).toHaveLength(2);
+    // bin/tlr.js runs the compiled CLI, and its workers the same build's sweepWorker.js (bin/compiledCli.js).
+    for (const pid of before) expect(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")).toContainEqual(expect.stringMatching(/\/node_modules\/\.cache\/tlr-cli\/[0-9a-f]+\/sweepWorker\.js$/));
     process.kill(before[0]!, "SIGKILL");
     // The sweep records the question and starts a new worker for the next one: kill that one as it opens.
     let replacement: number | undefined;
