@@ -9,6 +9,7 @@ import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
 import {planEvaluation} from "./schedule.ts";
 import {LaneClock, type LaneGate} from "./laneClock.ts";
+import {releasePooledSamplers} from "./samplerPool.ts";
 import type {ModelInfo, NextOptions, NextResult, TokenModel, VerifyResult} from "./TokenModel.ts";
 import type {Prediction, Token} from "../core/Prediction.ts";
 import type {Tokenizer} from "../core/Tokenizer.ts";
@@ -503,6 +504,7 @@ export class LocalWeights {
   }
 
   async dispose(): Promise<void> {
+    releasePooledSamplers(this.model);
     await this.model.dispose();
   }
 }
