@@ -10,7 +10,8 @@
  * Every sequence first holds the same ~90-token CommonsenseQA prompt (different sequences' KV
  * cells, as lanes have); each timed token is erased again afterwards, so every run decodes at the
  * same positions. Figures: ms per decode, and lanes n / lanes 1 (the ceiling of n lanes'
- * tokens/s is n / that ratio, with nothing else in the way).
+ * tokens/s is n / that ratio, with nothing else in the way); and what one native sampler costs to
+ * make (node-llama-cpp makes one per evaluation; tlr pools them, models/samplerPool.ts).
  *
  *   npx tsx bench/batch-decode.ts [reps=15] [fixture=0.5b]
  *
@@ -23,6 +24,7 @@
 import type {LlamaContext, Token as LlamaToken} from "node-llama-cpp";
 import {encodePrompt, getRuntime, physicalCores, qwenFixture, type QwenFixtureName} from "../src/index.ts";
 import {LocalWeights} from "../src/models/LocalModel.ts";
+import {unpooledSamplerClass} from "../src/models/samplerPool.ts";
 import {tokenizerOf} from "../src/models/tokenizer.ts";
 import {median, record, shared} from "./lib.ts";
 
@@ -99,7 +101,19 @@ for (const threads of [...new Set([1, cores])]) {
   for (const c of cases) console.log(`  ${c.name.padEnd(10)} ${msPerDecode[c.name]!.toFixed(2).padStart(8)} ms  (${overLanes1[c.name]!.toFixed(2)}× lanes 1)`);
   console.log(`  lanes ceiling (n lanes' tokens/s over one lane's): ${SIZES.map((n) => `${n}: ${lanesCeiling[n]!.toFixed(2)}×`).join(", ")}`);
 }
+// node-llama-cpp makes a native sampler per controlledEvaluate (a candidate entry per vocabulary
+// row, on the JS main thread); tlr pools them (models/samplerPool.ts). What one costs:
+const Sampler = unpooledSamplerClass(llama)!;
+const nativeModel = (weights.model as unknown as {_model: unknown})._model;
+const samplerMs: number[] = [];
+for (let i = 0; i < 5 * REPS; i++) {
+  const t0 = performance.now();
+  new Sampler(nativeModel).dispose();
+  samplerMs.push(performance.now() - t0);
+}
+const newSamplerMs = median(samplerMs);
+console.log(`a new native sampler (${weights.file.info.metadata.tokenizer.ggml.tokens.length} rows): ${newSamplerMs.toFixed(2)} ms (median of ${samplerMs.length})`);
 await lanesContext.dispose();
 await aloneContext.dispose();
 await weights.dispose();
-record(FIXTURE === "0.5b" ? "batch-decode" : `batch-decode-${FIXTURE}`, `npx tsx bench/batch-decode.ts ${REPS} ${FIXTURE}`, {fixture: FIXTURE, parameters: weights.file.parameters, rows, llamaBuild: llama.buildType});
+record(FIXTURE === "0.5b" ? "batch-decode" : `batch-decode-${FIXTURE}`, `npx tsx bench/batch-decode.ts ${REPS} ${FIXTURE}`, {fixture: FIXTURE, parameters: weights.file.parameters, rows, newSamplerMs, llamaBuild: llama.buildType});
