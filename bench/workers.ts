@@ -15,6 +15,7 @@
  *     from which step), and runs whose extracted answer changed.
  *
  * Small sizes check the script (`grid 4 8 toy`); the recorded figures come from a quiet machine.
+ * With only some pairs (`grid 16 32 0.5b`) the figures go to workers-grid-PAIRS.json.
  */
 import {spawn} from "node:child_process";
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
@@ -121,7 +122,9 @@ try {
       const rate = (label: string) => figures.find((f) => f.pair === pairName && f.setting === label)!.tokensPerS;
       console.log(`${pairName}: 4 lanes / 1 lane = ${(rate("4 lanes") / rate("1 worker")).toFixed(2)}×`);
     }
-    record("workers-grid", `npx tsx bench/workers.ts grid ${questions} ${maxTokens} ${pairs.join(",")}`, figures);
+    // The whole grid is workers-grid.json; a part of it (say only the 0.5b pair) gets a file of its own.
+    const all = pairs.join(",") === "toy,0.5b";
+    record(all ? "workers-grid" : `workers-grid-${pairs.join("-")}`, `npx tsx bench/workers.ts grid ${questions} ${maxTokens} ${pairs.join(",")}`, figures);
   } else {
     throw new Error("usage: npx tsx bench/workers.ts quickstart [reps] | grid [questions] [maxTokens] [pairs]");
   }

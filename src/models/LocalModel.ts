@@ -8,6 +8,8 @@ import {inspectModelFile, type GgufSummary} from "./gguf.ts";
 import {tokenizerOf} from "./tokenizer.ts";
 import {getRuntime, nativeLogMark, nativeLogSince, type GpuSetting} from "./runtime.ts";
 import {planEvaluation} from "./schedule.ts";
+import {LaneClock, type LaneGate} from "./laneClock.ts";
+import {releasePooledSamplers} from "./samplerPool.ts";
 import type {ModelInfo, NextOptions, NextResult, TokenModel, VerifyResult} from "./TokenModel.ts";
 import type {Prediction, Token} from "../core/Prediction.ts";
 import type {Tokenizer} from "../core/Tokenizer.ts";
@@ -117,6 +119,8 @@ export class LocalModel implements TokenModel {
     options: LocalModelOptions,
     /** Set for one lane of a context shared by several (`LocalWeights.createLanes`): it frees the context when its last lane is disposed. */
     private readonly lanes?: LaneGroup,
+    /** This lane's slot on its group's `LaneClock` (the same index in the small and the large model's lanes). */
+    private readonly laneSlot = 0,
   ) {
     const {file, model} = weights;
     this.file = file;
@@ -175,8 +179,8 @@ export class LocalModel implements TokenModel {
   }
 
   /** `count` lanes on the same weights with this model's settings (see `LocalWeights.createLanes`). */
-  async forkLanes(count: number): Promise<LocalModel[]> {
-    return this.weights.createLanes(count, {...this.options, threads: this.threads, contextSize: this.info.contextSize});
+  async forkLanes(count: number, clock?: LaneClock): Promise<LocalModel[]> {
+    return this.weights.createLanes(count, {...this.options, threads: this.threads, contextSize: this.info.contextSize}, clock);
   }
 
   /**
@@ -241,7 +245,7 @@ export class LocalModel implements TokenModel {
     const batchStart = this.held.length;
     const last = pending.length - 1;
     const items = pending.map((id, i) => (i === last || everyPosition ? ([id, {generateNext: this.generateNext}] as const) : id));
-    const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    const out = await this.evaluate(items);
     for (const id of pending) this.held.push(id);
     const predictions: Prediction[] = [];
     for (let i = everyPosition ? 0 : last; i <= last; i++) {
@@ -314,11 +318,17 @@ export class LocalModel implements TokenModel {
     return {predictions, accepted, evaluated: first.evaluated + drafts.length, ms: first.ms + (performance.now() - start)};
   }
 
+  /** One `controlledEvaluate` on this model's sequence; a lane's waits at its gate to go with the other lanes (see laneClock.ts). */
+  private evaluate(items: readonly unknown[]): ReturnType<LlamaContextSequence["controlledEvaluate"]> {
+    const run = () => this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    return this.lanes ? this.lanes.gate.run(this.laneSlot, run) : run();
+  }
+
   /** Evaluates `pending` (appended to the KV state) as one batch, asking `generateNext` of its last token. */
   private async evaluateBatch(pending: readonly Token[], generateNext: object): Promise<NextOutput> {
     const last = pending.length - 1;
     const items = pending.map((id, i) => (i === last ? ([id, {generateNext}] as const) : id));
-    const out = await this.sequence.controlledEvaluate(items as Parameters<LlamaContextSequence["controlledEvaluate"]>[0]);
+    const out = await this.evaluate(items);
     for (const id of pending) this.held.push(id);
     const next = out[last]?.next;
     if (next?.token == null || next.totalLogitWeight === undefined) throw new Error("node-llama-cpp returned no next-token logits");
@@ -417,8 +427,8 @@ export class LocalModel implements TokenModel {
   }
 
   /** @internal Used by `LocalWeights.createModel` and `createLanes`. */
-  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions, lanes?: LaneGroup): LocalModel {
-    return new LocalModel(weights, ownsModel, context, threads, options, lanes);
+  static fromLoaded(weights: LocalWeights, ownsModel: boolean, context: LlamaContext, threads: number, options: LocalModelOptions, lanes?: LaneGroup, laneSlot?: number): LocalModel {
+    return new LocalModel(weights, ownsModel, context, threads, options, lanes, laneSlot);
   }
 }
 
@@ -465,15 +475,18 @@ export class LocalWeights {
    * `count` models that are sequences of one context ("lanes"): node-llama-cpp gathers the
    * evaluations that the lanes start in the same event-loop cycle into one native decode, so
    * several questions decoded at once share each pass over the weights (what pays for big models
-   * and on GPUs). Their numbers are not those of a model alone: a decode step of several lanes is a
+   * and on GPUs). A `LaneClock` (laneClock.ts) holds each lane's evaluations back until the other
+   * lanes join them; pass the same clock to the lanes of the other model of a pair, whose lane i
+   * runs the same question, so that the two contexts take turns. Their numbers are not those of a model alone: a decode step of several lanes is a
    * batch of several tokens, which the CPU backend computes with other kernels than a single token
    * (bench/README.md, "Lanes"), and which lanes meet in one batch depends on timing. Each lane still
    * has its own KV cells (node-llama-cpp keeps sequences apart), and rolls back on its own.
    * Lanes cannot read hidden states (the internal embeddings path serves one sequence).
    */
-  async createLanes(count: number, options: Omit<LocalModelOptions, "path" | "gpu"> = {}): Promise<LocalModel[]> {
+  async createLanes(count: number, options: Omit<LocalModelOptions, "path" | "gpu"> = {}, clock = new LaneClock(count)): Promise<LocalModel[]> {
     const role = options.role ?? "model";
     if (!Number.isInteger(count) || count < 1) throw new TlrError(`${role}: lanes must be a positive integer, got ${count}`);
+    if (clock.slots !== count) throw new Error(`${role}: a lane clock of ${clock.slots} slots for ${count} lanes`);
     if (options.hidden) throw new TlrError(`${role}: lanes cannot carry hidden states (a learned router that reads them needs one sequence per context): use lanes 1`);
     if (options.entropy === "exact") throw new TlrError(`${role}: lanes cannot compute the exact entropy (it is read off the context after each evaluation, which lanes share): use lanes 1 or entropy "top-k"`);
     const threads = checkedThreads(options.threads ?? defaultThreads(this.file.parameters), role);
@@ -482,47 +495,25 @@ export class LocalWeights {
     try {
       // contextSize is per sequence (node-llama-cpp allocates contextSize × sequences cells); one
       // batch must hold a step of every lane and, ideally, a prompt.
-      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count, batching: {dispatchSchedule: laneDispatchSchedule()}});
+      context = await this.model.createContext({contextSize, batchSize: options.batchSize ?? Math.min(contextSize, 512), threads, sequences: count});
     } catch (error) {
       throw new TlrError(`${role} ${this.file.path}: could not create a context of ${count} lanes × ${contextSize} tokens: ${errorMessage(error)}`, {cause: error});
     }
-    const group: LaneGroup = {open: count};
-    return Array.from({length: count}, () => LocalModel.fromLoaded(this, false, context, threads, {...options, path: this.file.path}, group));
+    const group: LaneGroup = {open: count, gate: clock.gate(role)};
+    return Array.from({length: count}, (_, slot) => LocalModel.fromLoaded(this, false, context, threads, {...options, path: this.file.path}, group, slot));
   }
 
   async dispose(): Promise<void> {
+    releasePooledSamplers(this.model);
     await this.model.dispose();
   }
-}
-
-/** The longest a lane's evaluation waits for the other lanes to join its batch. */
-const LANE_WAIT_MAX_MS = 20;
-
-/**
- * When to start a batch that not every lane has joined yet. node-llama-cpp starts one at once
- * when all sequences have queued, else on the next event-loop turn; but lanes come back from a
- * step at different times (each samples its own row, then scores, routes, may call the large
- * model), so on the next turn a batch often holds one or two lanes of four. This waits a quarter
- * of the time between the last two batches (about one decode), at most LANE_WAIT_MAX_MS: on a
- * 0.5B model (~25 ms a step) lanes that finish sampling within ~6 ms share the next decode; on a
- * toy model (< 1 ms a step) it is the next turn, as before.
- */
-function laneDispatchSchedule(): (dispatch: () => void) => void {
-  let last = 0;
-  let interval = 0;
-  return (dispatch) => {
-    const now = performance.now();
-    if (last > 0) interval = now - last;
-    last = now;
-    const wait = Math.min(LANE_WAIT_MAX_MS, interval / 4);
-    if (wait < 1) setImmediate(dispatch);
-    else setTimeout(dispatch, wait);
-  };
 }
 
 /** The lanes of one shared context still open, and the context's top-K path if it has one. */
 interface LaneGroup {
   open: number;
+  /** Where its lanes wait for each other (see laneClock.ts). */
+  gate: LaneGate;
   topLogits?: TopLogitsHandle;
 }
 

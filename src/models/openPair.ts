@@ -2,6 +2,7 @@ import type {Tokenizer} from "../core/Tokenizer.ts";
 import {SESSION_PROTOCOL, type WireProtocol} from "../wire/WireProtocol.ts";
 import {sha256File} from "../util/sha256.ts";
 import type {LocalModel, LocalModelOptions} from "./LocalModel.ts";
+import {LaneClock} from "./laneClock.ts";
 import {loadPair} from "./pair.ts";
 import {chatPromptEncoder, plainPromptEncoder, type ChatOptions, type PromptEncoder} from "./promptEncoder.ts";
 import type {RemoteBackend, RemoteOptions} from "./remote/connectRemote.ts";
@@ -136,9 +137,11 @@ async function openLocal(options: OpenPairOptions, large: Omit<LocalModelOptions
     remote: undefined,
     fork: async () => ({small: await pair.small.fork(), large: await pair.large.fork()}),
     lanes: async (count) => {
-      const small = await pair.small.forkLanes(count);
+      // One clock: lane i of both models runs the same question, and the two contexts take turns.
+      const clock = new LaneClock(count);
+      const small = await pair.small.forkLanes(count, clock);
       try {
-        return zipLanes(small, await pair.large.forkLanes(count));
+        return zipLanes(small, await pair.large.forkLanes(count, clock));
       } catch (error) {
         await Promise.all(small.map((s) => s.dispose()));
         throw error;

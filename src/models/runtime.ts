@@ -1,6 +1,7 @@
 import {getLlama, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaOptions} from "node-llama-cpp";
 import {physicalCores} from "../util/cpu.ts";
 import {TlrError} from "../util/errors.ts";
+import {poolSamplers} from "./samplerPool.ts";
 
 export type GpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
 
@@ -48,7 +49,7 @@ export function getRuntime(gpu: GpuSetting = "auto"): Promise<Llama> {
     // Prebuilt binaries only: node-llama-cpp's default would clone and compile llama.cpp (minutes,
     // pages of compiler output) when no prebuilt binary works, e.g. for --gpu cuda without a GPU.
     const options: LlamaOptions = {gpu, build: "never", skipDownload: true, progressLogs: false, maxThreads: physicalCores(), logLevel: LlamaLogLevel.warn, logger};
-    runtime = getLlama(options).catch((error: unknown) => {
+    runtime = getLlama(options).then((llama) => (poolSamplers(llama), llama)).catch((error: unknown) => {
       runtimes.delete(key);
       if (!(error instanceof NoBinaryFoundError)) throw error;
       throw new TlrError(`gpu "${gpu}": node-llama-cpp has no prebuilt binary for it that works on this machine (no such GPU, or its driver is missing): use gpu "auto" (the best that works) or "false" (the CPU)`, {cause: error});

@@ -1,6 +1,7 @@
 import type {Llama, LlamaContext, LlamaModel} from "node-llama-cpp";
 import {TlrError} from "../util/errors.ts";
 import type {Token} from "../core/Prediction.ts";
+import {unpooledSamplerClass} from "./samplerPool.ts";
 
 /**
  * Top-K logits and exact entropy without node-llama-cpp sorting the vocabulary into a Map: the
@@ -66,9 +67,10 @@ export interface TopLogitsHandle {
 /** Installs the top-K path on `context` (one per context; `dispose()` before installing another). */
 export function installTopLogits(llama: Llama, model: LlamaModel, context: LlamaContext, k: number, exactEntropy: boolean, role = "model"): TopLogitsHandle {
   const native = (context as unknown as {_ctx?: {sampleToken?: SampleToken}})._ctx;
-  const bindings = (llama as unknown as {_bindings?: {AddonSampler?: new (model: unknown) => NativeSampler}})._bindings;
+  // Its samplers keep their own chain (top-k at temperature 1): never node-llama-cpp's pooled ones (samplerPool.ts).
+  const AddonSampler = unpooledSamplerClass(llama) as (new (model: unknown) => NativeSampler) | undefined;
   const nativeModel = (model as unknown as {_model?: unknown})._model;
-  if (typeof native?.sampleToken !== "function" || typeof bindings?.AddonSampler !== "function" || nativeModel === undefined) {
+  if (typeof native?.sampleToken !== "function" || typeof AddonSampler !== "function" || nativeModel === undefined) {
     throw new TlrError(`${role}: this node-llama-cpp lacks the internal sampling calls the project relies on (it pins 3.22.1); reinstall with npm ci`);
   }
   if (Object.hasOwn(native, "sampleToken")) throw new Error("installTopLogits: this context already has a top-logits path");
@@ -82,7 +84,7 @@ export function installTopLogits(llama: Llama, model: LlamaModel, context: Llama
   const takeSampler = (): NativeSampler => {
     const free = idle.pop();
     if (free) return free;
-    const sampler = new bindings.AddonSampler!(nativeModel);
+    const sampler = new AddonSampler(nativeModel);
     sampler.applyConfig({temperature: 1, topK: k, seed: 0});
     samplers.push(sampler);
     return sampler;
