@@ -56,9 +56,9 @@ interface Pending {
  * replies: it is planned against what the void requests are known to leave on the server
  * (`SessionMirror.applyUnanswered`). Tokens, records and the event log are therefore the
  * sequential run's, plus a `void` event per wrong guess recording the thrown-away steps and void
- * requests (what the timeline replays); only the wall time differs. Requests carry explicit batch schedules planned against
- * the state the earlier requests leave on the server (`SessionMirror`), so the numbers are the
- * sequential run's too. Routers that peek at the large model every step (the oracle) cannot run
+ * requests (what the timeline replays); only the wall time differs. Requests carry explicit batch
+ * schedules planned against the state the earlier requests leave on the server (`SessionMirror`),
+ * so the numbers are the sequential run's too. Routers that peek at the large model every step (the oracle) cannot run
  * ahead of it; a large model that fails after its retries fails the run.
  */
 export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote: RemoteModel): Promise<{thrownAway: number; drained: Promise<unknown>}> {
