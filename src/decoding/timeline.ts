@@ -252,22 +252,24 @@ function simulate(events: readonly DecodeEvent[], options: TimelineOptions, smal
 
 /**
  * What a wrong guess costs where the log does not record it (a sequential run's log): each
- * thrown-away step is a typical step of the run (the median single-token small step plus the
- * median router call, or the profile's), at most as many as the run has tokens left (the device
- * stops at the run's length, as a real one stops at max tokens or end of generation), and the
- * steps send requests at the run's own rate (requests per step), each a typical request (the
- * median payloads and large-model compute), which the server answers before the next real one.
+ * thrown-away step is an average step of the run (the mean single-token small step plus the mean
+ * router call, or the profile's), at most as many as the run has tokens left (the device stops at
+ * the run's length, as a real one stops at max tokens or end of generation), and the steps send
+ * requests at the run's own rate (requests per step), each an average request (the mean payloads
+ * and large-model compute), which the server answers before the next real one. Means, not
+ * medians: these costs add up (the server's queue, the device's steps), and the run's step and
+ * compute times are skewed (slowlink traces: void requests cost the server their run's mean).
  */
 function wrongGuessEstimate(events: readonly DecodeEvent[], profile: DeviceProfile | undefined, large: Cost<LargeCost>): {smallMs: number; routerMs: number; rate: number; bytesUp: number; bytesDown: number; computeMs: number} {
   const routers = events.flatMap((e) => (e.type === "router" ? [e.ms] : []));
   const requests = events.filter((e): e is Extract<DecodeEvent, {type: "request"}> => e.type === "request");
   return {
-    smallMs: profile ? profile.smallStepMs : median(events.flatMap((e) => (e.type === "small" && e.tokens === 1 ? [e.ms] : []))),
-    routerMs: profile?.routerMs ?? median(routers),
+    smallMs: profile ? profile.smallStepMs : mean(events.flatMap((e) => (e.type === "small" && e.tokens === 1 ? [e.ms] : []))),
+    routerMs: profile?.routerMs ?? mean(routers),
     rate: routers.length > 0 ? requests.length / routers.length : 0,
-    bytesUp: median(requests.map((e) => e.bytesUp)),
-    bytesDown: median(events.flatMap((e) => (e.type === "reply" ? [e.bytesDown] : []))),
-    computeMs: median(events.flatMap((e) => (e.type === "large" ? [large(e)] : []))),
+    bytesUp: mean(requests.map((e) => e.bytesUp)),
+    bytesDown: mean(events.flatMap((e) => (e.type === "reply" ? [e.bytesDown] : []))),
+    computeMs: mean(events.flatMap((e) => (e.type === "large" ? [large(e)] : []))),
   };
 }
 
@@ -278,9 +280,6 @@ function finish(ready: number[], smallMs: number, routerMs: number, largeMs: num
   return {ready, ttftMs: first, tbtMs: n > 1 ? (last - first) / (n - 1) : 0, smallMs, routerMs, largeMs, networkMs, totalMs, speculativeSteps};
 }
 
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }

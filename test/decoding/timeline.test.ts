@@ -42,7 +42,7 @@ describe("the timeline", () => {
     expect(t.speculativeSteps).toBe(0);
   });
 
-  it("optimistic, reply disagrees: median-priced steps until the reply, the one in progress finished, then the sequential run's", () => {
+  it("optimistic, reply disagrees: mean-priced steps until the reply, the one in progress finished, then the sequential run's", () => {
     const rest = Array.from({length: 30}, () => [...step(), emit()]).flat();
     const disagreed: DecodeEvent[] = [...step(), emit(), ...step(), ...request(0, 1, {guess: 1, agreed: false}), emit(), ...rest];
     const t = replayTimeline(disagreed, {network: net, optimistic: true});
@@ -74,7 +74,7 @@ describe("the timeline", () => {
     expect(t.speculativeSteps).toBe(2);
     expect(t.ready).toEqual([10.5, 143, 363].map((x) => expect.closeTo(x, 9)));
     expect(t.smallMs).toBeCloseTo(30 + 21, 9);
-    // Without the record (a sequential run's log), the estimate: median steps, 2 tokens left, 1 request per 3 steps.
+    // Without the record (a sequential run's log), the estimate: mean steps, 2 tokens left, 1 request per 3 steps.
     const estimated = replayTimeline(log.filter((e) => e.type !== "void"), {network: net, optimistic: true});
     expect(estimated.speculativeSteps).toBe(1);
     expect(estimated.ready.at(-1)).toBeCloseTo(143 + 10.5 + 51 + 20 + 51, 9);
