@@ -57,8 +57,8 @@ export {readRouterFile, writeRouterFile, type RouterFile} from "./routing/learne
 // decoding: the collaborative decoder, its policies, the event log and the one latency timeline, the exact sweep.
 export {decode, type DecodeOptions, type StopRules} from "./decoding/decode.ts";
 export {DEFAULT_POLICY, isOptimistic, parsePolicy, POLICY_KINDS, policyName, STITCH_DEFAULTS, usesRouter, withoutOptimism, type PolicyKind, type PolicyParameter, type PolicySpec} from "./decoding/policy.ts";
-export type {CallKind, DecodeEvent} from "./decoding/events.ts";
-export {DEVICE_PROFILES, PAPER_PROFILE, replayTimeline, type DeviceProfile, type Timeline, type TimelineOptions} from "./decoding/timeline.ts";
+export type {CallKind, DecodeEvent, VoidRequest} from "./decoding/events.ts";
+export {DEVICE_PROFILES, OPTIMISTIC_WINDOW, PAPER_PROFILE, replayTimeline, type DeviceProfile, type Timeline, type TimelineOptions} from "./decoding/timeline.ts";
 export {RunModel} from "./decoding/RunModel.ts";
 export {MemoModel, SHARE_MODES, type ModelWork, type ShareMode} from "./decoding/memo.ts";
 export {sweepRuns, type SweepRunsOptions, type SweepRunsResult} from "./decoding/sweepRuns.ts";

@@ -90,10 +90,12 @@ export async function decode(options: DecodeOptions): Promise<DecodeResult> {
   const run = new RunState(options.prompt, new RunModel(options.small), new RunModel(options.large), real ? {...settings, onToken: undefined} : settings);
   const start = performance.now();
   let thrownAway: number | undefined;
+  let drained: Promise<unknown> | undefined;
   if (policy.kind === "speculative") await speculativeLoop(run, policy);
-  else if (real) thrownAway = (await optimisticLoop(run, policy, remoteSession(options.large))).thrownAway;
+  else if (real) ({thrownAway, drained} = await optimisticLoop(run, policy, remoteSession(options.large)));
   else await routedLoop(run, policy);
   const wallMs = performance.now() - start;
+  await drained; // void replies still in flight: their records complete the log
   if (!run.textInLoop) fillPieces(run.records, run.transcript, run.promptLength, options.tokenizer);
   const result = finishPolicyRun(run.transcript, run.promptLength, run.records, run.log.events, policy, options, run.stopReason, wallMs);
   if (thrownAway !== undefined) result.stats.speculativeSteps = thrownAway;

@@ -4,7 +4,8 @@
  * on one timeline (timeline.ts), with the measured compute times or a device profile's.
  *
  * A log is *sequential*: the device waits for each reply. Optimistic continuation is a way of
- * replaying it (timeline.ts), not a different log, which is why its tokens cannot differ.
+ * replaying it (timeline.ts), not a different log, which is why its tokens cannot differ. A real
+ * optimistic run's log is the sequential one plus `void` events: what its device did in vain.
  */
 
 /** What a request asks the large model for (and what its bytes encode: wire/sessionWire). */
@@ -35,7 +36,26 @@ export type DecodeEvent =
   /** `count` tokens become final (shown to the user). */
   | {type: "emit"; count: number}
   /** Speculative tokens thrown away (drafts the large model rejected). */
-  | {type: "discard"; count: number};
+  | {type: "discard"; count: number}
+  /**
+   * What a real optimistic device did in vain while request `call` was in flight, whose reply
+   * disagreed with its guess (decode with `overlap: "real"` only: a sequential run never makes
+   * these steps, and the timeline estimates them): its thrown-away steps (each a small-model
+   * evaluation with its router call, or a guessing step, measured ms) and the requests they sent,
+   * now void, which the server still answered before the next real one (`after`: sent after that
+   * many of the steps; payload bytes and the server's compute, 0 where the reply never came).
+   * Not part of the sequential run: its counts and bytes are left out of the results.
+   */
+  | {type: "void"; call: number; steps: number[]; requests: VoidRequest[]};
+
+/** A request an optimistic device sent during a speculation that turned out wrong. */
+export interface VoidRequest {
+  after: number;
+  kind: CallKind;
+  bytesUp: number;
+  bytesDown: number;
+  ms: number;
+}
 
 /** Appends events and hands out request numbers. */
 export class EventLog {

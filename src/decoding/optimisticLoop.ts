@@ -5,9 +5,10 @@ import type {Prediction, Token} from "../core/Prediction.ts";
 import type {NextResult, WireUse} from "../models/TokenModel.ts";
 import {routes} from "../routing/Router.ts";
 import {TlrError} from "../util/errors.ts";
-import type {DecodeEvent} from "./events.ts";
+import type {DecodeEvent, VoidRequest} from "./events.ts";
 import type {PolicySpec} from "./policy.ts";
 import type {RunState} from "./RunState.ts";
+import {OPTIMISTIC_WINDOW} from "./timeline.ts";
 import type {TokenRecord} from "./types.ts";
 
 type RoutedPolicy = Exclude<PolicySpec, {kind: "speculative"}>;
@@ -37,6 +38,8 @@ interface Pending {
   smallBefore: {held: Token[]; ends: number[]};
   cuts: number[];
   reply: Promise<Reply>;
+  /** Aborted once the request is void (an earlier reply disagreed): its failed attempts are not retried. */
+  voided: AbortController;
   settled?: {ok: true; value: Reply} | {ok: false; error: unknown};
 }
 
@@ -44,23 +47,27 @@ interface Pending {
  * Optimistic continuation for real, with the large model behind tlr serve: a routed step sends
  * its request and the device goes on at once from its guess of the reply (its own token; for a
  * span, its own next k tokens, decoded first), sending further requests as its own steps route,
- * several in flight (numbered: the server answers a session's requests in order). When a reply
- * agrees with its guess, the tokens stand; when it does not, everything after that request is
- * thrown away (requests sent since are void), both models return to the request's point
- * (`RunModel`: whole batches) and decoding goes on from the reply, as the sequential run does.
- * Tokens, records and the event log are therefore the sequential run's (what the simulation
- * replays); only the wall time differs. Requests carry explicit batch schedules planned against
- * the state the earlier requests leave on the server (`SessionMirror`), so the numbers are the
- * sequential run's too. Routers that peek at the large model every step (the oracle) cannot run
+ * several in flight (numbered: the server answers a session's requests in order), at most
+ * `OPTIMISTIC_WINDOW` (the device waits for the oldest reply before its next step when the window
+ * is full). When a reply agrees with its guess, the tokens stand; when it does not, everything
+ * after that request is thrown away (requests sent since are void: the server still answers them,
+ * first), both models return to the request's point (`RunModel`: whole batches) and decoding goes
+ * on from the reply, as the sequential run does. The next request does not wait for the void
+ * replies: it is planned against what the void requests are known to leave on the server
+ * (`SessionMirror.applyUnanswered`). Tokens, records and the event log are therefore the
+ * sequential run's, plus a `void` event per wrong guess recording the thrown-away steps and void
+ * requests (what the timeline replays); only the wall time differs. Requests carry explicit batch
+ * schedules planned against the state the earlier requests leave on the server (`SessionMirror`),
+ * so the numbers are the sequential run's too. Routers that peek at the large model every step (the oracle) cannot run
  * ahead of it; a large model that fails after its retries fails the run.
  */
-export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote: RemoteModel): Promise<{thrownAway: number}> {
+export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote: RemoteModel): Promise<{thrownAway: number; drained: Promise<unknown>}> {
   const {router, threshold, key} = run.settings;
   if (router.peeksLarge) throw new TlrError(`router ${router.name} peeks at the large model at every step, so the device cannot run ahead of it: run optimistic continuation with another router, or simulate it (tlr sweep)`);
   const mirror = new SessionMirror(); // the server's state after the answered requests
   const pending: Pending[] = [];
-  // Void requests' replies update the mirror in the order the server answered them (their seq).
-  let voids: Promise<unknown> | undefined;
+  // Void requests' replies only fill in their records (payloads, server compute).
+  const voidReplies: Promise<unknown>[] = [];
   let seq = 0;
   let thrownAway = 0;
 
@@ -72,19 +79,32 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
     for (const id of written) run.checkId(id, "large");
     const agreed = written.length === p.guess.length && written.every((t, i) => t === p.guess[i]);
     const slotAt = run.log.events.indexOf(p.slot);
+    let wasted: Extract<DecodeEvent, {type: "void"}> | undefined;
     if (!agreed) {
-      // Everything after the request is thrown away: the device's steps, the requests sent since.
-      thrownAway += run.log.events.slice(slotAt + 1).filter((e) => e.type === "small").length;
+      // Everything after the request is thrown away: the device's steps, the requests sent since
+      // (void: the server answers them before the next request; the mirror takes them as sent).
+      const later = pending.splice(0);
+      wasted = {type: "void", call: -1, steps: [], requests: []};
+      for (const e of run.log.events.slice(slotAt + 1)) {
+        if (e.type === "small" || e.type === "guess") wasted.steps.push(e.ms);
+        else if (e.type === "router" && wasted.steps.length > 0) wasted.steps[wasted.steps.length - 1]! += e.ms;
+        const sent = later.find((l) => l.slot === e);
+        if (sent) {
+          const record: VoidRequest = {after: wasted.steps.length, kind: sent.request.call.mode, bytesUp: 0, bytesDown: 0, ms: 0};
+          wasted.requests.push(record);
+          sent.voided.abort();
+          mirror.applyUnanswered(sent.request);
+          voidReplies.push(sent.reply.then((r) => Object.assign(record, {bytesUp: r.wire.bodyBytesUp, bytesDown: r.wire.bodyBytesDown, ms: r.ms}), () => undefined));
+        }
+      }
+      thrownAway += wasted.steps.length;
       run.log.events.length = slotAt + 1;
+      run.log.push(wasted);
       run.records.length = p.recordIndex;
       run.transcript.length = p.transcript.length;
       run.text = run.records.map((r) => r.piece).join("");
       run.stopped = false;
       run.stopReason = "max-tokens";
-      for (const later of pending.splice(0)) {
-        const previous = voids ?? Promise.resolve();
-        voids = previous.then(() => later.reply.then((r) => mirror.apply(later.request, r.predictions.map((x) => x.token)), () => undefined));
-      }
       run.small.restore(p.smallBefore);
       run.large.restore(p.before);
       run.large.commitTurn(p.transcript, p.cuts, written);
@@ -103,6 +123,7 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
       insert: (events) => run.log.events.splice(run.log.events.indexOf(p.slot), 1, ...events),
     });
     for (const g of p.guessEvents) g.call = cost.call;
+    if (wasted) wasted.call = cost.call;
     const records = reply.predictions.map((prediction, i): TokenRecord => {
       const head = i === 0;
       const record: TokenRecord = {
@@ -146,6 +167,10 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
       await pending[0]!.reply.catch(() => undefined);
       continue;
     }
+    if (pending.length >= OPTIMISTIC_WINDOW) {
+      await pending[0]!.reply.catch(() => undefined);
+      continue;
+    }
     const step = run.step;
     const transcript = run.transcript;
     const s = await run.small.next(transcript);
@@ -165,10 +190,6 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
     const max = Math.min(policy.kind === "span" ? policy.k : policy.kind === "stitch" ? policy.cap : 1, run.remaining);
     const {guess, events: guessEvents} = await guessAhead(run, s, policy.kind === "span" ? max : 1);
     for (const e of guessEvents) run.log.push(e);
-    if (voids) {
-      await voids; // the mirror must know what void requests left on the server
-      voids = undefined;
-    }
     const call: SessionCall = policy.kind === "token" ? {mode: "next"} : policy.kind === "span" ? {mode: "span", max, stopIds: run.stopIds} : {mode: "stitch", max, sigma: policy.sigma, stopIds: run.stopIds};
     const at = [...transcript];
     const cuts = run.large.cutsFor(at);
@@ -179,10 +200,11 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
     const smallBefore = run.small.snapshot();
     run.large.commitTurn(at, cuts, guess);
     const resend = () => ({keep: 0, ids: at, batches: [...cuts, at.length].map((e, i, all) => e - (i === 0 ? 0 : all[i - 1]!)), call});
-    const reply = remote.sessionRequest(request, ++seq, resend);
+    const voided = new AbortController();
+    const reply = remote.sessionRequest(request, ++seq, resend, voided.signal);
     const slot: DecodeEvent = {type: "discard", count: 0}; // replaced by the request's events when its reply is in
     run.log.push(slot);
-    const p: Pending = {slot, recordIndex: run.records.length, transcript: at, step, guess, guessEvents, small: s, score, routerMs, request, before, smallBefore, cuts, reply};
+    const p: Pending = {slot, recordIndex: run.records.length, transcript: at, step, guess, guessEvents, small: s, score, routerMs, request, before, smallBefore, cuts, reply, voided};
     reply.then(
       (value) => (p.settled = {ok: true, value}),
       (error) => (p.settled = {ok: false, error}),
@@ -192,8 +214,8 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
       guess.map((id, i): TokenRecord => ({step: step + i, id, piece: "", source: "large", score: i === 0 ? score : Number.NaN, small: i === 0 ? s.prediction : null, large: null, smallEvaluated: i === 0 ? s.evaluated : 0, largeEvaluated: 0, smallMs: i === 0 ? s.ms : 0, largeMs: 0, probeMs: 0, routerMs: i === 0 ? routerMs : 0, netMs: 0, bytesUp: 0, bytesDown: 0, tMs: 0})),
     );
   }
-  await voids;
-  return {thrownAway};
+  // Void requests still in flight when the run ends delay nothing of it: the caller awaits them after its clock stops.
+  return {thrownAway, drained: Promise.all(voidReplies)};
 }
 
 /**

@@ -70,12 +70,14 @@ export interface Timeline {
  * policy's figures are those decoding always reported, to the bit. With `optimistic`, the device
  * does not wait: while a request is in flight it goes on from its own guess of the reply (its own
  * token; for a span, its own next k tokens, which it must first decode), and a token is final
- * only once every earlier reply has arrived. When the reply agrees with the guess, the steps it
- * made are the sequential run's next steps, with their measured times. When it disagrees, those
- * steps were never made by the sequential run: each is charged the run's median single-token
- * small step plus its median router time (or the profile's), the device finishes the step in
- * progress when the reply arrives, throws the steps away and goes on from the reply, as the
- * sequential run did. A thrown-away step is assumed to send no request.
+ * only once every earlier reply has arrived; it keeps at most `OPTIMISTIC_WINDOW` requests in
+ * flight. When the reply agrees with the guess, the steps it made are the sequential run's next
+ * steps, with their measured times. When it disagrees, those steps were never made by the
+ * sequential run: a real run's log records them (`void`: their measured times and the requests
+ * they sent), a sequential run's log does not and they are estimated (`wrongGuessEstimate`); the
+ * device makes them until the reply arrives, finishing the step in progress then, throws them
+ * away and goes on from the reply, as the sequential run did. Their requests (void) take the link
+ * and the server like any other, so the server answers them before the next real one.
  */
 export function replayTimeline(events: readonly DecodeEvent[], options: TimelineOptions): Timeline {
   const {profile} = options;
@@ -90,6 +92,7 @@ type Cost<E> = (e: E) => number;
 type SmallE = {tokens: number; ms: number};
 type RouterE = Extract<DecodeEvent, {type: "router"}>;
 type LargeE = Extract<DecodeEvent, {type: "large"}>;
+type LargeCost = {generated: number; ms: number};
 
 function serial(events: readonly DecodeEvent[], small: Cost<SmallE>, router: Cost<RouterE>, large: Cost<LargeE>): Timeline {
   // Durations are summed per step before the clock moves (clock += small + router + large + network),
@@ -125,19 +128,50 @@ function serial(events: readonly DecodeEvent[], small: Cost<SmallE>, router: Cos
   return finish(ready, smallMs, routerMs, largeMs, networkMs, smallMs + routerMs + largeMs + networkMs, 0);
 }
 
-function simulate(events: readonly DecodeEvent[], options: TimelineOptions, small: Cost<SmallE>, router: Cost<RouterE>, large: Cost<LargeE>): Timeline {
+/**
+ * Most requests an optimistic device keeps in flight: with this many unanswered it waits for the
+ * oldest reply before its next step (optimisticLoop does; the timeline replays it so).
+ */
+export const OPTIMISTIC_WINDOW = 32;
+
+function simulate(events: readonly DecodeEvent[], options: TimelineOptions, small: Cost<SmallE>, router: Cost<RouterE>, large: Cost<LargeCost>): Timeline {
   const {network: net, profile, optimistic} = options;
   const half = net.rttMs / 2;
-  // A thrown-away step costs what a typical real one did: the median single-token small step and router call.
-  const phantomSmall = profile ? profile.smallStepMs : median(events.flatMap((e) => (e.type === "small" && e.tokens === 1 ? [e.ms] : [])));
-  const phantomRouter = profile?.routerMs ?? median(events.flatMap((e) => (e.type === "router" ? [e.ms] : [])));
-  let t = 0, floor = 0, serverFree = 0, upFree = 0, downFree = 0;
+  const guessing = optimistic ? wrongGuessEstimate(events, profile, large) : undefined;
+  const total = events.reduce((n, e) => n + (e.type === "emit" ? e.count : 0), 0);
+  let t = 0, floor = 0, serverFree = 0, upFree = 0, downFree = 0, emitted = 0;
   let smallMs = 0, routerMs = 0, largeMs = 0, networkMs = 0, speculativeSteps = 0;
   const ready: number[] = [];
   const consumed = new Set<number>();
+  // Arrival times of the optimistic requests in flight, ascending (the window).
+  let inFlight: number[] = [];
+  /** A request through the link and the server; returns when its reply reaches the device. */
+  const send = (at: number, bytesUp: number, bytesDown: number, compute: number, netMs: number): number => {
+    const upPayload = (bytesUp * 8) / (net.upMbps * 1000);
+    const upStart = Math.max(at, upFree);
+    upFree = upStart + upPayload;
+    const serverStart = Math.max(upFree + half, serverFree);
+    serverFree = serverStart + compute;
+    const downPayload = (bytesDown * 8) / (net.downMbps * 1000);
+    const downStart = Math.max(serverFree, downFree);
+    downFree = downStart + downPayload;
+    // The down leg is the rest of the request's network time: RTT/2, the reply's payload and the jitter.
+    return downStart + Math.max(downPayload, netMs - half - upPayload);
+  };
+  const track = (list: number[], arrival: number) => {
+    list.push(arrival);
+    list.sort((a, b) => a - b);
+  };
+  /** Before a device step: with the window full, wait for the oldest reply (not past `until`). */
+  const windowWait = (list: number[], until = Number.POSITIVE_INFINITY): number[] => {
+    const open = list.filter((a) => a > t);
+    if (open.length >= OPTIMISTIC_WINDOW) t = Math.min(until, Math.max(t, open[open.length - OPTIMISTIC_WINDOW]!));
+    return open;
+  };
   for (const [i, e] of events.entries()) {
     if (consumed.has(i)) continue;
     if (e.type === "small") {
+      if (optimistic) inFlight = windowWait(inFlight);
       const d = small(e);
       smallMs += d;
       t += d;
@@ -153,22 +187,13 @@ function simulate(events: readonly DecodeEvent[], options: TimelineOptions, smal
       consumed.add(ri);
       const work = events[li] as LargeE;
       const reply = events[ri] as Extract<DecodeEvent, {type: "reply"}>;
-      const upPayload = (e.bytesUp * 8) / (net.upMbps * 1000);
-      const upStart = Math.max(t, upFree);
-      upFree = upStart + upPayload;
-      const atServer = upFree + half;
       const compute = large(work);
-      const serverStart = Math.max(atServer, serverFree);
-      serverFree = serverStart + compute;
-      const downPayload = (reply.bytesDown * 8) / (net.downMbps * 1000);
-      const downStart = Math.max(serverFree, downFree);
-      downFree = downStart + downPayload;
-      // The down leg is the rest of the request's network time: RTT/2, the reply's payload and the jitter.
-      const arrival = downStart + Math.max(downPayload, e.netMs - half - upPayload);
+      const arrival = send(t, e.bytesUp, reply.bytesDown, compute, e.netMs);
       largeMs += compute;
       networkMs += e.netMs;
       if (optimistic && e.guess > 0) {
         floor = Math.max(floor, arrival);
+        track(inFlight, arrival);
         if (reply.agreed) {
           // Its guessing steps were measured by the sequential run; the rest of its work is the sequential run's own.
           for (const g of events) {
@@ -178,23 +203,74 @@ function simulate(events: readonly DecodeEvent[], options: TimelineOptions, smal
               t += d;
             }
           }
-        } else if (t < arrival) {
-          const step = phantomSmall + phantomRouter;
-          const n = step > 0 ? Math.ceil((arrival - t) / step) : 0;
-          t = step > 0 ? t + n * step : arrival;
-          smallMs += n * phantomSmall;
-          routerMs += n * phantomRouter;
-          speculativeSteps += n;
+        } else {
+          // The device goes on from its wrong guess until the reply arrives, finishing the step in
+          // progress then: the steps a real run recorded (a `void` event), or the estimate.
+          const vi = events.findIndex((x, j) => j > i && x.type === "void" && x.call === e.call);
+          if (vi >= 0) consumed.add(vi);
+          const recorded = vi >= 0 ? (events[vi] as Extract<DecodeEvent, {type: "void"}>) : undefined;
+          const est = guessing!;
+          const steps = recorded ? recorded.steps.length : Math.max(0, total - emitted - e.guess);
+          let open = [...inFlight];
+          let owed = 0; // estimated requests: the run's routing rate, accumulated per step
+          const sendVoid = (bytesUp: number, bytesDown: number, compute: number) => {
+            if (t < arrival) track(open, send(t, bytesUp, bytesDown, compute, half + (bytesDown * 8) / (net.downMbps * 1000) + (bytesUp * 8) / (net.upMbps * 1000)));
+          };
+          for (let k = 0; k < steps; k++) {
+            if (recorded) for (const r of recorded.requests) if (r.after === k) sendVoid(r.bytesUp, r.bytesDown, profile ? large({generated: 1, ms: r.ms}) : r.ms);
+            open = windowWait(open, arrival);
+            if (t >= arrival) break;
+            // A recorded step's time holds its router call (the profile's or the measured one).
+            const d = recorded ? (profile ? profile.smallStepMs + est.routerMs : recorded.steps[k]!) : est.smallMs;
+            const r = recorded ? 0 : est.routerMs;
+            t += d + r;
+            smallMs += d;
+            routerMs += r;
+            speculativeSteps++;
+            if (!recorded) {
+              owed += est.rate;
+              if (owed >= 1) {
+                owed -= 1;
+                sendVoid(est.bytesUp, est.bytesDown, est.computeMs);
+              }
+            }
+          }
+          if (recorded) for (const r of recorded.requests) if (r.after === steps) sendVoid(r.bytesUp, r.bytesDown, profile ? large({generated: 1, ms: r.ms}) : r.ms);
+          t = Math.max(t, arrival);
         }
       } else {
         t = Math.max(t, arrival);
       }
     } else if (e.type === "emit") {
       const at = Math.max(t, floor);
+      emitted += e.count;
       for (let k = 0; k < e.count; k++) ready.push(at);
     }
   }
   return finish(ready, smallMs, routerMs, largeMs, networkMs, Math.max(t, floor, ready.at(-1) ?? 0), speculativeSteps);
+}
+
+/**
+ * What a wrong guess costs where the log does not record it (a sequential run's log): each
+ * thrown-away step is an average step of the run (the mean single-token small step plus the mean
+ * router call, or the profile's), at most as many as the run has tokens left (the device stops at
+ * the run's length, as a real one stops at max tokens or end of generation), and the steps send
+ * requests at the run's own rate (requests per step), each an average request (the mean payloads
+ * and large-model compute), which the server answers before the next real one. Means, not
+ * medians: these costs add up (the server's queue, the device's steps), and the run's step and
+ * compute times are skewed (slowlink traces: void requests cost the server their run's mean).
+ */
+function wrongGuessEstimate(events: readonly DecodeEvent[], profile: DeviceProfile | undefined, large: Cost<LargeCost>): {smallMs: number; routerMs: number; rate: number; bytesUp: number; bytesDown: number; computeMs: number} {
+  const routers = events.flatMap((e) => (e.type === "router" ? [e.ms] : []));
+  const requests = events.filter((e): e is Extract<DecodeEvent, {type: "request"}> => e.type === "request");
+  return {
+    smallMs: profile ? profile.smallStepMs : mean(events.flatMap((e) => (e.type === "small" && e.tokens === 1 ? [e.ms] : []))),
+    routerMs: profile?.routerMs ?? mean(routers),
+    rate: routers.length > 0 ? requests.length / routers.length : 0,
+    bytesUp: mean(requests.map((e) => e.bytesUp)),
+    bytesDown: mean(events.flatMap((e) => (e.type === "reply" ? [e.bytesDown] : []))),
+    computeMs: mean(events.flatMap((e) => (e.type === "large" ? [large(e)] : []))),
+  };
 }
 
 function finish(ready: number[], smallMs: number, routerMs: number, largeMs: number, networkMs: number, totalMs: number, speculativeSteps: number): Timeline {
@@ -204,9 +280,6 @@ function finish(ready: number[], smallMs: number, routerMs: number, largeMs: num
   return {ready, ttftMs: first, tbtMs: n > 1 ? (last - first) / (n - 1) : 0, smallMs, routerMs, largeMs, networkMs, totalMs, speculativeSteps};
 }
 
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }

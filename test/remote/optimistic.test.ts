@@ -57,6 +57,14 @@ describe("optimistic continuation through a slow link", () => {
         // The device really ran ahead and sometimes had to throw its steps away.
         const thrown = real.reduce((s, r) => s + r.stats.speculativeSteps, 0);
         expect(thrown).toBeGreaterThan(0);
+        // Each wrong guess is recorded (a void event after its request): the steps thrown away and the requests they sent.
+        for (const r of real) {
+          const wrong = r.events.filter((e) => e.type === "reply" && !e.agreed).map((e) => (e as {call: number}).call);
+          const voids = r.events.filter((e) => e.type === "void");
+          expect(voids.map((v) => v.call)).toEqual(wrong);
+          expect(voids.reduce((n, v) => n + v.steps.length, 0)).toBe(r.stats.speculativeSteps);
+          for (const v of voids) for (const q of v.requests) expect(q.bytesUp).toBeGreaterThan(0);
+        }
       } finally {
         await large.dispose();
         backend.dispose();

@@ -62,4 +62,16 @@ describe("the session mirror (several requests in flight)", () => {
     const back = m.plan([1, 2, 3, 4, 7, 8, 9, 12], [4, 6, 7], {mode: "next"});
     expect(back).toEqual({keep: 7, ids: [12], batches: [1], call: {mode: "next"}});
   });
+
+  it("a void request taken as sent, its reply unknown: the next request keeps only what the server holds whatever it wrote", () => {
+    const m = new SessionMirror();
+    m.apply(m.plan([1, 2, 3, 4], [], {mode: "next"}), [7]);
+    // A span whose reply is not awaited: its written tokens are unknown, its own tokens and batches are not.
+    const voidSpan = m.plan([1, 2, 3, 4, 7, 8], [4], {mode: "span", max: 3, stopIds: []});
+    m.applyUnanswered(voidSpan);
+    expect(m).toMatchObject({tokens: [1, 2, 3, 4, 7, 8], held: [1, 2, 3, 4, 7, 8], ends: [4, 6]});
+    // The same transcript again (the guess failed later): at most the batch that ends at 6 is kept, never a written token.
+    expect(m.plan([1, 2, 3, 4, 7, 8, 5], [4, 6], {mode: "next"})).toEqual({keep: 6, ids: [5], batches: [1], call: {mode: "next"}});
+    expect(m.plan([1, 2, 3, 4, 9], [4], {mode: "next"})).toEqual({keep: 4, ids: [9], batches: [1], call: {mode: "next"}});
+  });
 });

@@ -207,23 +207,30 @@ export class RemoteModel implements TokenModel {
    * that keeps several requests in flight (optimistic continuation) and tracks the session's
    * state itself (`SessionMirror`). Numbered with `seq`, so the server answers them in order. A
    * session the server lost is rebuilt by `resend()` (the whole prefix, keep 0).
+   *
+   * These requests do not wait for the connection's `maxInFlight` slots: one session's requests
+   * are answered one at a time by the server anyway, so holding them back on the client only
+   * adds a round trip each time the slots are full (the caller bounds how many it keeps in
+   * flight: `OPTIMISTIC_WINDOW`). `voided` aborted: the caller no longer wants the reply, so a
+   * failed attempt is not retried (a retry would reach the server after later requests).
    */
-  async sessionRequest(request: SessionRequest, seq: number, resend: () => SessionRequest): Promise<{predictions: Prediction[]; accepted?: number; ms: number; wire: WireUse}> {
+  async sessionRequest(request: SessionRequest, seq: number, resend: () => SessionRequest, voided?: AbortSignal): Promise<{predictions: Prediction[]; accepted?: number; ms: number; wire: WireUse}> {
     if (this.link.protocol !== "session") throw new TlrError(`optimistic continuation over a real link needs tlr serve's session protocol, not ${this.link.protocol}`);
     const start = performance.now();
     const wire = emptyWire();
     const url = this.link.http.base.href;
     const send = (r: SessionRequest) => this.post("/session/next", encodeSessionRequest(this.session, r.keep, r.ids, r.batches, r.call, seq), wire, SESSION_BINARY_TYPE);
+    let attempts = 0;
     const ex = await withRetries(
-      () =>
-        this.link.limit(async () => {
-          let reply = await send(request);
-          if (reply.status === 404 && errorCode(reply) === "unknown-session") {
-            wire.resends++;
-            reply = await send(resend());
-          }
-          return reply;
-        }),
+      async () => {
+        if (attempts++ > 0 && voided?.aborted) throw new TlrError(`request ${seq} was void: not retried`);
+        let reply = await send(request);
+        if (reply.status === 404 && errorCode(reply) === "unknown-session") {
+          wire.resends++;
+          reply = await send(resend());
+        }
+        return reply;
+      },
       this.link.retry,
       () => wire.retries++,
     );

@@ -46,6 +46,16 @@ export class SessionMirror {
     return {keep, ids: transcript.slice(keep), batches, call};
   }
 
+  /**
+   * The server's state after it answered `request`, as far as it is known without the reply (a
+   * void request: its reply is of no use, so the client does not wait for it): the request's
+   * tokens and batches, not what the server wrote after them. A request planned against this
+   * keeps at most those tokens, which the server holds whatever it wrote.
+   */
+  applyUnanswered(request: SessionRequest): void {
+    this.apply(request, []);
+  }
+
   /** The server's state after it answered `request` having written `written`. */
   apply(request: SessionRequest, written: readonly Token[]): void {
     const transcript = [...this.tokens.slice(0, request.keep), ...request.ids];
