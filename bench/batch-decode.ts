@@ -13,10 +13,12 @@
  * tokens/s is n / that ratio, with nothing else in the way); and what one native sampler costs to
  * make (node-llama-cpp makes one per evaluation; tlr pools them, models/samplerPool.ts).
  *
- *   npx tsx bench/batch-decode.ts [reps=15] [fixture=0.5b]
+ *   npx tsx bench/batch-decode.ts [reps=15] [fixture=0.5b] [tag]
  *
  * Writes bench/results/batch-decode.json (another fixture: batch-decode-NAME.json; tiny-small
- * checks the script in seconds).
+ * checks the script in seconds; a tag: batch-decode-TAG.json, e.g. for another llama.cpp build:
+ * getRuntime loads node-llama-cpp's local build made with the cmake options named by
+ * NODE_LLAMA_CPP_CMAKE_OPTION_* variables, see bench/README.md).
  *
  * Calls node-llama-cpp's internal AddonContext (initBatch/addToBatch/decodeBatch) directly, as
  * its own batch dispatcher does (node-llama-cpp 3.22.1).
@@ -30,6 +32,7 @@ import {median, record, shared} from "./lib.ts";
 
 const REPS = Number(process.argv[2] ?? 15);
 const FIXTURE = (process.argv[3] ?? "0.5b") as QwenFixtureName;
+const TAG = process.argv[4];
 const SIZES = [1, 2, 4, 8];
 const PROMPT =
   "Question: The sanctions against the school were a punishing blow, and they seemed to what the efforts the school had made to change?\nChoices:\nA. ignore\nB. enforce\nC. authoritarian\nD. yell at\nE. avoid\n" +
@@ -48,6 +51,8 @@ const fixture = await qwenFixture(FIXTURE, {vocabPath: `${shared}/models/vocab/g
 const llama = await getRuntime(false);
 const weights = await LocalWeights.load(fixture.path, false, "small model");
 const cores = physicalCores();
+const build = {type: llama.buildType, cmakeOptions: {...llama.cmakeOptions}, systemInfo: llama.systemInfo};
+console.log(`llama.cpp build: ${build.type} ${JSON.stringify(build.cmakeOptions)}\n  ${build.systemInfo}`);
 const prompt = encodePrompt(tokenizerOf(weights.model), PROMPT) as unknown as LlamaToken[];
 const P = prompt.length;
 const next = prompt.slice(0, 8); // the tokens decoded at position P (any ids do)
@@ -116,4 +121,5 @@ console.log(`a new native sampler (${weights.file.info.metadata.tokenizer.ggml.t
 await lanesContext.dispose();
 await aloneContext.dispose();
 await weights.dispose();
-record(FIXTURE === "0.5b" ? "batch-decode" : `batch-decode-${FIXTURE}`, `npx tsx bench/batch-decode.ts ${REPS} ${FIXTURE}`, {fixture: FIXTURE, parameters: weights.file.parameters, rows, newSamplerMs, llamaBuild: llama.buildType});
+const name = ["batch-decode", ...(FIXTURE === "0.5b" ? [] : [FIXTURE]), ...(TAG ? [TAG] : [])].join("-");
+record(name, `npx tsx bench/batch-decode.ts ${REPS} ${FIXTURE}${TAG ? ` ${TAG}` : ""}`, {fixture: FIXTURE, parameters: weights.file.parameters, rows, newSamplerMs, llamaBuild: llama.buildType, build});
