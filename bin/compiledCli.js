@@ -13,7 +13,8 @@
 // `import.meta.url` in a source file is replaced by that file's own URL, so paths computed from it
 // (datasets/, the page scripts, the sweep worker) point where they do when tsx runs the sources.
 // TLR_NO_BUNDLE=1 runs the sources through tsx (as tests of import graphs do). A sweep's worker
-// processes run the same build (its second entry, sweepWorker.js, named by TLR_COMPILED_DIR).
+// processes run the same build (its second entry, sweepWorker.js: bin/tlr.js names the folder in
+// TLR_COMPILED_DIR for src/sweep/ChildQuestionWorker.ts).
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
@@ -100,8 +101,9 @@ function prune(current) {
 }
 
 /**
- * The URL of the compiled CLI's entry (exporting `main`), built now if the sources changed since
- * the last build; undefined when it cannot be had (no esbuild, a read-only checkout, a build
+ * The compiled CLI: the URL of its entry (exporting `main`) and its folder (which also holds the
+ * sweep worker's entry, sweepWorker.js), built now if the sources changed since the last build;
+ * undefined when it cannot be had (no esbuild, a read-only checkout, a build
  * error), and the caller runs the sources through tsx instead.
  */
 export async function compiledCli() {
@@ -127,9 +129,7 @@ export async function compiledCli() {
     } else {
       utimesSync(dir, new Date(), new Date()); // in use: the last to be pruned
     }
-    // Read by src/sweep/ChildQuestionWorker.ts: its worker processes run this build's sweepWorker.js.
-    process.env.TLR_COMPILED_DIR = dir;
-    return pathToFileURL(entry).href;
+    return {entry: pathToFileURL(entry).href, dir};
   } catch (error) {
     if (process.env.TLR_VERBOSE === "1" || process.argv.includes("--verbose")) console.error(`tlr: running the sources through tsx (no compiled CLI: ${error?.message ?? error})`);
     return undefined;

@@ -9,7 +9,9 @@ if (verbose) process.setSourceMapsEnabled(true); // stack traces name the .ts so
 const compiled = await compiledCli();
 let main;
 if (compiled !== undefined) {
-  ({main} = await import(compiled));
+  // Read by src/sweep/ChildQuestionWorker.ts: a sweep's worker processes run this build's sweepWorker.js.
+  process.env.TLR_COMPILED_DIR = compiled.dir;
+  ({main} = await import(compiled.entry));
 } else {
   const {register} = await import("tsx/esm/api");
   register();
