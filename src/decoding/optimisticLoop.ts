@@ -162,12 +162,10 @@ export async function optimisticLoop(run: RunState, policy: RoutedPolicy, remote
 
   for (;;) {
     settleReady();
-    if (run.stopped || run.remaining <= 0) {
-      if (pending.length === 0) break;
-      await pending[0]!.reply.catch(() => undefined);
-      continue;
-    }
-    if (pending.length >= OPTIMISTIC_WINDOW) {
+    const done = run.stopped || run.remaining <= 0;
+    if (done && pending.length === 0) break;
+    if (done || pending.length >= OPTIMISTIC_WINDOW) {
+      // Nothing left to guess, or the window is full: wait for the oldest reply.
       await pending[0]!.reply.catch(() => undefined);
       continue;
     }

@@ -216,8 +216,12 @@ function simulate(events: readonly DecodeEvent[], options: TimelineOptions, smal
           const sendVoid = (bytesUp: number, bytesDown: number, compute: number) => {
             if (t < arrival) track(open, send(t, bytesUp, bytesDown, compute, half + (bytesDown * 8) / (net.downMbps * 1000) + (bytesUp * 8) / (net.upMbps * 1000)));
           };
+          /** The recorded void requests sent after `k` thrown-away steps. */
+          const sendRecorded = (k: number) => {
+            for (const r of recorded?.requests ?? []) if (r.after === k) sendVoid(r.bytesUp, r.bytesDown, profile ? large({generated: 1, ms: r.ms}) : r.ms);
+          };
           for (let k = 0; k < steps; k++) {
-            if (recorded) for (const r of recorded.requests) if (r.after === k) sendVoid(r.bytesUp, r.bytesDown, profile ? large({generated: 1, ms: r.ms}) : r.ms);
+            sendRecorded(k);
             open = windowWait(open, arrival);
             if (t >= arrival) break;
             // A recorded step's time holds its router call (the profile's or the measured one).
@@ -235,7 +239,7 @@ function simulate(events: readonly DecodeEvent[], options: TimelineOptions, smal
               }
             }
           }
-          if (recorded) for (const r of recorded.requests) if (r.after === steps) sendVoid(r.bytesUp, r.bytesDown, profile ? large({generated: 1, ms: r.ms}) : r.ms);
+          sendRecorded(steps);
           t = Math.max(t, arrival);
         }
       } else {
