@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {encodePrompt, getRuntime, type LocalModel} from "../../src/index.ts";
 import {LocalWeights} from "../../src/models/LocalModel.ts";
 import {releasePooledSamplers, unpooledSamplerClass} from "../../src/models/samplerPool.ts";
-import {toy} from "../support/helpers.ts";
+import {qwenTiny, toy} from "../support/helpers.ts";
 
 interface Sampler {
   dispose(): void;
@@ -68,5 +68,44 @@ describe("pooled native samplers", () => {
     a.dispose();
     releasePooledSamplers(weights.model);
     expect(new bindings.AddonSampler(native)).not.toBe(a);
+  });
+});
+
+// The pool pays at Qwen2.5's 151,936-row vocabulary (one sampler's candidates per row): the same
+// numbers there too, on the Qwen-shaped fixture (random weights, the real tokenizer).
+describe("pooled native samplers at the real vocabulary size", () => {
+  it("a Qwen-shaped model's predictions are those of fresh samplers", async () => {
+    const llama = await getRuntime(false);
+    const bindings = (llama as unknown as {_bindings: {AddonSampler: new (m: unknown) => Sampler}})._bindings;
+    const weights = await LocalWeights.load((await qwenTiny()).small, false);
+    const model = await weights.createModel({threads: 1});
+    try {
+      expect(model.info.vocabSize).toBeGreaterThanOrEqual(151_936);
+      const prompt = encodePrompt(model.tokenizer, "Question: Which is heavier, a kilogram of iron or of feathers?\nAnswer:");
+      const run = async () => {
+        await model.reset();
+        const transcript = [...prompt];
+        const out = [];
+        for (let i = 0; i < 6; i++) {
+          const {prediction} = await model.next(transcript);
+          transcript.push(prediction.token);
+          out.push(prediction);
+        }
+        return out;
+      };
+      const pooled = bindings.AddonSampler;
+      let fresh;
+      bindings.AddonSampler = unpooledSamplerClass(llama)!;
+      try {
+        fresh = await run();
+      } finally {
+        bindings.AddonSampler = pooled;
+      }
+      await run();
+      expect(await run()).toEqual(fresh);
+    } finally {
+      await model.dispose();
+      await weights.dispose();
+    }
   });
 });
